@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from . import roles
+
+# (label, url name, roles that see it), in menu order.
+NAV_ITEMS = [
+    ("My districts", "districts:mine", (roles.OFFICER,)),
+    ("Referrals", "referrals:home", (roles.REFERRER,)),
+    ("Triage queue", "referrals:triage", (roles.HUB,)),
+    ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The navigation links the signed-in user's roles allow."""
+    user = getattr(request, "user", None)
+    base = {"PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME}
+    if user is None or not user.is_authenticated:
+        return {**base, "nav_items": []}
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+        for label, name, allowed in NAV_ITEMS
+        if roles.has_role(user, *allowed)
+    ]
+    return {**base, "nav_items": items, "is_admin": roles.ADMIN in user.role_names}

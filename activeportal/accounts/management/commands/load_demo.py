@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from activeportal.accounts.demo import DEMO_PASSWORD, load_demo_users
+from activeportal.lib.fy import fy_label
+from activeportal.lib.money import format_gbp
+from districts.demo import load_districts
+from funding.demo import load_funding
+from funding.models import Allocation
+from referrals.demo import load_referrer_organisations
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Active Norfolk 2024-25 demo: districts, funding streams and allocations, "
+        "and one user per role. Idempotent. For a local trial only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (the demo users share a published password).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo creates users with a published password, so it refuses to run with "
+                "DEBUG off. Use it on a local trial (DEBUG=1), or pass --force if you mean it."
+            )
+        with transaction.atomic():
+            districts = load_districts()
+            load_funding(districts)
+            organisations = load_referrer_organisations(districts)
+            users = load_demo_users(districts, organisations)
+
+        total = sum(Allocation.objects.filter(financial_year=2024).values_list("amount", flat=True))
+        self.stdout.write(
+            f"Loaded {len(districts)} districts; allocations in {fy_label(2024)}: "
+            f"{format_gbp(total)}."
+        )
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for email, role, description in users:
+            self.stdout.write(f"  {role:<9} {email:<24} {description}")

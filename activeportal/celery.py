@@ -1,0 +1,13 @@
+"""The Celery app: Redis when CELERY_BROKER_URL is set, in-process (eager) otherwise."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "activeportal.settings")
+
+app = Celery("activeportal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.utils import timezone
+from kombu import Connection
+
+from .models import WorkerHeartbeat
+
+
+def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
+    """Record that the worker ``hostname`` is alive now (one row per worker, updated in place)."""
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname, defaults={"seen_at": timezone.now()}
+    )
+    return heartbeat
+
+
+def database_state() -> str:
+    """'ok', or a short reason the database cannot be reached."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not ok"; the reason is reported
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def broker_state(broker_url: str) -> str:
+    """'ok', 'in-process' when no broker is configured, or a short reason it is unreachable."""
+    if not broker_url:
+        return "in-process"
+    try:
+        with Connection(broker_url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    except Exception as exc:  # kombu raises many kinds; all mean "unreachable"
+        return f"error: {type(exc).__name__}"
+    return "ok"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from activeportal.accounts import views as account_views
+from activeportal.health.views import healthz
+
+admin.site.site_header = "ActivePortal administration"
+admin.site.site_title = "ActivePortal"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("districts/", include("districts.urls")),
+    path("funding/", include("funding.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Allocation, FundingStream
+
+
+@admin.register(FundingStream)
+class FundingStreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "funder", "is_active"]
+    search_fields = ["name", "funder"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = ["stream", "district", "financial_year", "amount", "status"]
+    list_filter = ["financial_year", "status", "stream", "district"]
+    list_select_related = ["stream", "district"]
+    autocomplete_fields = ["recipient"]

@@ -1,0 +1,103 @@
+"""People as fixtures: one per role and one per scope, so every page has its may and may-not."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from activeportal.accounts import roles
+
+from .factories import DistrictFactory, ReferrerOrganisationFactory, UserFactory
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # In CI (FAIL_ON_SKIP=1) nothing may be skipped: no browser or no worker is a failure.
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("FAIL_ON_SKIP") == "1" and call.when != "teardown":
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where every test must run: {report.longrepr}"
+
+
+@pytest.fixture
+def breckland(db):
+    return DistrictFactory(name="Breckland", slug="breckland", ons_code="E07000143")
+
+
+@pytest.fixture
+def norwich(db):
+    return DistrictFactory(name="Norwich", slug="norwich", ons_code="E07000148")
+
+
+@pytest.fixture
+def practice_a(db, norwich):
+    return ReferrerOrganisationFactory(name="Practice A", district=norwich)
+
+
+@pytest.fixture
+def practice_b(db, breckland):
+    return ReferrerOrganisationFactory(name="Practice B", district=breckland)
+
+
+@pytest.fixture
+def officer_breckland(db, breckland):
+    return UserFactory(
+        email="officer.breckland@example.org", roles=[roles.OFFICER], officer_of=[breckland]
+    )
+
+
+@pytest.fixture
+def officer_norwich(db, norwich):
+    return UserFactory(
+        email="officer.norwich@example.org", roles=[roles.OFFICER], officer_of=[norwich]
+    )
+
+
+@pytest.fixture
+def referrer_a(db, practice_a):
+    return UserFactory(
+        email="referrer.a@example.org", roles=[roles.REFERRER], organisation=practice_a
+    )
+
+
+@pytest.fixture
+def referrer_b(db, practice_b):
+    return UserFactory(
+        email="referrer.b@example.org", roles=[roles.REFERRER], organisation=practice_b
+    )
+
+
+@pytest.fixture
+def hub_user(db):
+    return UserFactory(email="hub@example.org", roles=[roles.HUB])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(email="manager@example.org", roles=[roles.MANAGER])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(
+        email="admin@example.org", roles=[roles.ADMIN], is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(email="nobody@example.org")
+
+
+@pytest.fixture
+def users_by_role(officer_breckland, referrer_a, hub_user, manager, admin_user):
+    """One user of each role, by role name."""
+    return {
+        roles.OFFICER: officer_breckland,
+        roles.REFERRER: referrer_a,
+        roles.HUB: hub_user,
+        roles.MANAGER: manager,
+        roles.ADMIN: admin_user,
+    }

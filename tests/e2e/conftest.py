@@ -1,0 +1,90 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Every page a test visits must be scanned by axe-core (``assert_accessible``); a test that
+visits a page without scanning it fails at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the live server and the test's
+# own database set-up are ordinary synchronous Django code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    elif not AXE_JS.exists():
+        missing = "axe-core is not installed (npm ci)"
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=f"Browser tests need a browser: {missing}"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+_scanned: dict[int, set[str]] = {}
+
+
+@pytest.fixture
+def page(page, live_server):
+    """The Playwright page, with every loaded URL recorded so none escapes the axe scan."""
+    visited: list[str] = []
+    page.on("load", lambda p: visited.append(p.url))
+    _scanned[id(page)] = set()
+    yield page
+    unscanned = sorted(set(visited) - _scanned.pop(id(page)))
+    assert not unscanned, f"pages visited without an accessibility scan: {unscanned}"
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core (WCAG 2.2 A/AA rules) on the page; fail listing each violation."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    assert result["passes"], "axe-core ran no rule: the scan did not happen"
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+    assert not problems, f"axe-core found on {page.url}:\n" + "\n".join(problems)
+    _scanned.setdefault(id(page), set()).add(page.url)
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
