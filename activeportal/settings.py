@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "auditlog",
     "activeportal.accounts",
     "activeportal.health",
     "districts",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, so it sees the outcome of authentication.
@@ -146,6 +148,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", not DEBUG)
+
+# Audit trail (django-auditlog): every change to the portal's records, with who, when and the
+# client IP; reads of identifiable fields are logged with auditlog.signals.accessed.
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "admin",
+    "auditlog",
+    "auth.permission",
+    "axes",
+    "contenttypes",
+    "django_celery_beat",
+    "health",
+    "sessions",
+)
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
