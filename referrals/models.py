@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -39,3 +40,277 @@ class ReferrerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Pathway(models.TextChoices):
+    GENERAL = "general", "General"
+    FALLS = "falls", "Falls prevention"
+    SMI = "smi", "Stable severe mental illness"
+
+
+class ActivityLevel(models.TextChoices):
+    """Sport England Active Lives levels from minutes of activity per week."""
+
+    INACTIVE = "inactive", "Inactive (under 30 minutes)"
+    FAIRLY_ACTIVE = "fairly_active", "Fairly active (30–149 minutes)"
+    ACTIVE = "active", "Active (150 minutes or more)"
+
+
+MINUTES_IN_A_WEEK = 7 * 24 * 60
+
+
+def activity_level(minutes: int | None) -> str | None:
+    """The Active Lives level for ``minutes`` a week, or None when not known."""
+    if minutes is None:
+        return None
+    if minutes < 30:
+        return ActivityLevel.INACTIVE
+    if minutes < 150:
+        return ActivityLevel.FAIRLY_ACTIVE
+    return ActivityLevel.ACTIVE
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    TRIAGED = "triaged", "Triaged"
+    CONTACTED = "contacted", "Contacted"
+    MATCHED = "matched", "Matched to an activity"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    INELIGIBLE = "ineligible", "Ineligible"
+    DECLINED = "declined", "Declined"
+    UNABLE_TO_CONTACT = "unable_to_contact", "Unable to contact"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+CLOSED_STATUSES = {
+    Status.COMPLETED,
+    Status.INELIGIBLE,
+    Status.DECLINED,
+    Status.UNABLE_TO_CONTACT,
+    Status.WITHDRAWN,
+}
+# Reaching any of these means the person was referred onto activity.
+ONTO_ACTIVITY_STATUSES = {Status.MATCHED, Status.ACTIVE, Status.COMPLETED}
+
+
+class Referral(models.Model):
+    """One person referred to Active NoW.
+
+    Identifiable fields (names, date of birth, NHS number, contact details, free text) can be
+    erased by the retention task; the statistical fields (dates, pathway, district, deprivation,
+    minutes, status) stay so yearly figures do not change.
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", "Referral form"
+        SELF = "self", "Self-referral"
+        IMPORT = "import", "History import"
+
+    class PreferredContact(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+
+    reference = models.CharField(max_length=20, unique=True)
+    pathway = models.CharField(max_length=10, choices=Pathway.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_made",
+    )
+    organisation = models.ForeignKey(
+        ReferrerOrganisation, on_delete=models.PROTECT, related_name="referrals"
+    )
+    submitted_at = models.DateTimeField()
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="Start year of the financial year of submission: 2024 for 2024-25."
+    )
+
+    # The person (identifiable; erased by retention).
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=PreferredContact.choices, blank=True
+    )
+    reason = models.TextField("reason for referral", blank=True)
+    pathway_answers = models.JSONField(default=dict, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    # Statistical fields (kept).
+    long_term_conditions = models.JSONField(default=list, blank=True)
+    has_disability = models.BooleanField(null=True, blank=True)
+    baseline_minutes = models.PositiveIntegerField(null=True, blank=True)
+    consent = models.BooleanField(default=False)
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    postcode_not_found = models.BooleanField(
+        default=False,
+        help_text="The postcode is valid but not in the look-up: the hub sets the district.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status_changed_at = models.DateTimeField()
+    referred_onto_activity = models.BooleanField(
+        null=True, blank=True, help_text="Set by the history import; otherwise derived from status."
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="One per form shown: a resubmission is ignored.",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock for hub edits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(imd_decile__isnull=True)
+                | models.Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="referral_imd_decile_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_minutes__isnull=True)
+                | models.Q(baseline_minutes__lte=MINUTES_IN_A_WEEK),
+                name="referral_baseline_minutes_in_a_week",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-submitted_at"]),
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["financial_year", "pathway"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def baseline_level(self) -> str | None:
+        return activity_level(self.baseline_minutes)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class StatusChange(models.Model):
+    """One move of a referral's status: who, when, from, to, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["referral", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.from_status or '—'} → {self.to_status}"
+
+
+class FollowUp(models.Model):
+    """A check on the person's activity at 6 weeks, 12 weeks, 6 months or 12 months."""
+
+    class Timepoint(models.TextChoices):
+        WEEKS_6 = "6w", "6 weeks"
+        WEEKS_12 = "12w", "12 weeks"
+        MONTHS_6 = "6m", "6 months"
+        MONTHS_12 = "12m", "12 months"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="follow_ups")
+    timepoint = models.CharField(max_length=3, choices=Timepoint.choices)
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    life_satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["referral", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "timepoint"], name="unique_follow_up_timepoint"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(life_satisfaction__isnull=True)
+                | models.Q(life_satisfaction__lte=10),
+                name="follow_up_life_satisfaction_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__isnull=True) | models.Q(minutes__lte=MINUTES_IN_A_WEEK),
+                name="follow_up_minutes_in_a_week",
+            ),
+        ]
+        indexes = [models.Index(fields=["completed_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.get_timepoint_display()}"
+
+    @property
+    def level(self) -> str | None:
+        return activity_level(self.minutes)
+
+
+class PostcodeLookup(models.Model):
+    """Postcode → LSOA → IMD decile and district, imported from the ONS/MHCLG files."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Normalised: NR1 3AB")
+    lsoa_code = models.CharField("LSOA code", max_length=9)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile")
+    district_ons_code = models.CharField("district ONS code", max_length=9)
+
+    class Meta:
+        ordering = ["postcode"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="postcode_imd_decile_1_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class ReferenceSequence(models.Model):
+    """The last number used in a programme's references for one financial year (ANW-24-000123)."""
+
+    prefix = models.CharField(max_length=5, default="ANW")
+    financial_year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "financial_year"], name="unique_reference_sequence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.financial_year % 100:02d}: {self.last_number}"
