@@ -6,152 +6,426 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('districts', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ("districts", "0001_initial"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostcodeLookup',
+            name="PostcodeLookup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('postcode', models.CharField(help_text='Normalised: NR1 3AB', max_length=8, unique=True)),
-                ('lsoa_code', models.CharField(max_length=9, verbose_name='LSOA code')),
-                ('imd_decile', models.PositiveSmallIntegerField(verbose_name='IMD decile')),
-                ('district_ons_code', models.CharField(max_length=9, verbose_name='district ONS code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(help_text="Normalised: NR1 3AB", max_length=8, unique=True),
+                ),
+                ("lsoa_code", models.CharField(max_length=9, verbose_name="LSOA code")),
+                ("imd_decile", models.PositiveSmallIntegerField(verbose_name="IMD decile")),
+                (
+                    "district_ons_code",
+                    models.CharField(max_length=9, verbose_name="district ONS code"),
+                ),
             ],
             options={
-                'ordering': ['postcode'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('imd_decile__gte', 1), ('imd_decile__lte', 10)), name='postcode_imd_decile_1_to_10')],
+                "ordering": ["postcode"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("imd_decile__gte", 1), ("imd_decile__lte", 10)),
+                        name="postcode_imd_decile_1_to_10",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceSequence',
+            name="ReferenceSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(default='ANW', max_length=5)),
-                ('financial_year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(default="ANW", max_length=5)),
+                ("financial_year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'financial_year'), name='unique_reference_sequence')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("prefix", "financial_year"), name="unique_reference_sequence"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('pathway', models.CharField(choices=[('general', 'General'), ('falls', 'Falls prevention'), ('smi', 'Stable severe mental illness')], max_length=10)),
-                ('source', models.CharField(choices=[('form', 'Referral form'), ('self', 'Self-referral'), ('import', 'History import')], default='form', max_length=10)),
-                ('submitted_at', models.DateTimeField()),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='Start year of the financial year of submission: 2024 for 2024-25.')),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='NHS number')),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('preferred_contact', models.CharField(blank=True, choices=[('phone', 'Phone'), ('email', 'Email')], max_length=10)),
-                ('reason', models.TextField(blank=True, verbose_name='reason for referral')),
-                ('pathway_answers', models.JSONField(blank=True, default=dict)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('long_term_conditions', models.JSONField(blank=True, default=list)),
-                ('has_disability', models.BooleanField(blank=True, null=True)),
-                ('baseline_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('consent', models.BooleanField(default=False)),
-                ('lsoa_code', models.CharField(blank=True, max_length=9, verbose_name='LSOA code')),
-                ('imd_decile', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='IMD decile')),
-                ('postcode_not_found', models.BooleanField(default=False, help_text='The postcode is valid but not in the look-up: the hub sets the district.')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('triaged', 'Triaged'), ('contacted', 'Contacted'), ('matched', 'Matched to an activity'), ('active', 'Active'), ('completed', 'Completed'), ('ineligible', 'Ineligible'), ('declined', 'Declined'), ('unable_to_contact', 'Unable to contact'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=20)),
-                ('status_changed_at', models.DateTimeField()),
-                ('referred_onto_activity', models.BooleanField(blank=True, help_text='Set by the history import; otherwise derived from status.', null=True)),
-                ('submission_token', models.UUIDField(blank=True, help_text='One per form shown: a resubmission is ignored.', null=True, unique=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Optimistic lock for hub edits.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='districts.district')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.referrerorganisation')),
-                ('possible_duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='referrals.referral')),
-                ('referrer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "pathway",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("falls", "Falls prevention"),
+                            ("smi", "Stable severe mental illness"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Referral form"),
+                            ("self", "Self-referral"),
+                            ("import", "History import"),
+                        ],
+                        default="form",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Start year of the financial year of submission: 2024 for 2024-25."
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="NHS number"
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "preferred_contact",
+                    models.CharField(
+                        blank=True, choices=[("phone", "Phone"), ("email", "Email")], max_length=10
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason for referral")),
+                ("pathway_answers", models.JSONField(blank=True, default=dict)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                ("long_term_conditions", models.JSONField(blank=True, default=list)),
+                ("has_disability", models.BooleanField(blank=True, null=True)),
+                ("baseline_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("consent", models.BooleanField(default=False)),
+                ("lsoa_code", models.CharField(blank=True, max_length=9, verbose_name="LSOA code")),
+                (
+                    "imd_decile",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="IMD decile"
+                    ),
+                ),
+                (
+                    "postcode_not_found",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The postcode is valid but not in the look-up: the hub sets the district.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("triaged", "Triaged"),
+                            ("contacted", "Contacted"),
+                            ("matched", "Matched to an activity"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("ineligible", "Ineligible"),
+                            ("declined", "Declined"),
+                            ("unable_to_contact", "Unable to contact"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField()),
+                (
+                    "referred_onto_activity",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Set by the history import; otherwise derived from status.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "submission_token",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="One per form shown: a resubmission is ignored.",
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Optimistic lock for hub edits."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="districts.district",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.referrerorganisation",
+                    ),
+                ),
+                (
+                    "possible_duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('timepoint', models.CharField(choices=[('6w', '6 weeks'), ('12w', '12 weeks'), ('6m', '6 months'), ('12m', '12 months')], max_length=3)),
-                ('due_on', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('life_satisfaction', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "timepoint",
+                    models.CharField(
+                        choices=[
+                            ("6w", "6 weeks"),
+                            ("12w", "12 weeks"),
+                            ("6m", "6 months"),
+                            ("12m", "12 months"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("life_satisfaction", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['referral', 'due_on'],
+                "ordering": ["referral", "due_on"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('submitted', 'Submitted'), ('triaged', 'Triaged'), ('contacted', 'Contacted'), ('matched', 'Matched to an activity'), ('active', 'Active'), ('completed', 'Completed'), ('ineligible', 'Ineligible'), ('declined', 'Declined'), ('unable_to_contact', 'Unable to contact'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('to_status', models.CharField(choices=[('submitted', 'Submitted'), ('triaged', 'Triaged'), ('contacted', 'Contacted'), ('matched', 'Matched to an activity'), ('active', 'Active'), ('completed', 'Completed'), ('ineligible', 'Ineligible'), ('declined', 'Declined'), ('unable_to_contact', 'Unable to contact'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("triaged", "Triaged"),
+                            ("contacted", "Contacted"),
+                            ("matched", "Matched to an activity"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("ineligible", "Ineligible"),
+                            ("declined", "Declined"),
+                            ("unable_to_contact", "Unable to contact"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("triaged", "Triaged"),
+                            ("contacted", "Contacted"),
+                            ("matched", "Matched to an activity"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("ineligible", "Ineligible"),
+                            ("declined", "Declined"),
+                            ("unable_to_contact", "Unable to contact"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
+                "ordering": ["changed_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['organisation', '-submitted_at'], name='referrals_r_organis_1e77d6_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["organisation", "-submitted_at"], name="referrals_r_organis_1e77d6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'submitted_at'], name='referrals_r_status_a682bf_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="referrals_r_status_a682bf_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['financial_year', 'pathway'], name='referrals_r_financi_8ccf19_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["financial_year", "pathway"], name="referrals_r_financi_8ccf19_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('imd_decile__isnull', True), models.Q(('imd_decile__gte', 1), ('imd_decile__lte', 10)), _connector='OR'), name='referral_imd_decile_1_to_10'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("imd_decile__isnull", True),
+                    models.Q(("imd_decile__gte", 1), ("imd_decile__lte", 10)),
+                    _connector="OR",
+                ),
+                name="referral_imd_decile_1_to_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_minutes__isnull', True), ('baseline_minutes__lte', 10080), _connector='OR'), name='referral_baseline_minutes_in_a_week'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_minutes__isnull", True),
+                    ("baseline_minutes__lte", 10080),
+                    _connector="OR",
+                ),
+                name="referral_baseline_minutes_in_a_week",
+            ),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['completed_on', 'due_on'], name='referrals_f_complet_385223_idx'),
+            model_name="followup",
+            index=models.Index(
+                fields=["completed_on", "due_on"], name="referrals_f_complet_385223_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('referral', 'timepoint'), name='unique_follow_up_timepoint'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("referral", "timepoint"), name="unique_follow_up_timepoint"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('life_satisfaction__isnull', True), ('life_satisfaction__lte', 10), _connector='OR'), name='follow_up_life_satisfaction_0_to_10'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("life_satisfaction__isnull", True),
+                    ("life_satisfaction__lte", 10),
+                    _connector="OR",
+                ),
+                name="follow_up_life_satisfaction_0_to_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__isnull', True), ('minutes__lte', 10080), _connector='OR'), name='follow_up_minutes_in_a_week'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("minutes__isnull", True), ("minutes__lte", 10080), _connector="OR"
+                ),
+                name="follow_up_minutes_in_a_week",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statuschange',
-            index=models.Index(fields=['referral', 'changed_at'], name='referrals_s_referra_5e8112_idx'),
+            model_name="statuschange",
+            index=models.Index(
+                fields=["referral", "changed_at"], name="referrals_s_referra_5e8112_idx"
+            ),
         ),
     ]
