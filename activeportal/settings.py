@@ -220,6 +220,21 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Active NoW referrals.
+# NHS numbers beginning with 9 are never issued and serve as test data: accepted only when on.
+ALLOW_TEST_NHS_NUMBERS = env_bool("ALLOW_TEST_NHS_NUMBERS", DEBUG)
+MINIMUM_REFERRAL_AGE = env_int("MINIMUM_REFERRAL_AGE", 16)
+SELF_REFERRAL_ENABLED = env_bool("SELF_REFERRAL_ENABLED", False)
+# Posts of the public self-referral form allowed from one IP address per hour.
+SELF_REFERRAL_RATE_LIMIT = env_int("SELF_REFERRAL_RATE_LIMIT", 10)
+# The rate limit's counters: Redis when CACHE_URL is set (shared by every web process),
+# otherwise each process's memory.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.heartbeat", "schedule": 60.0},
 }

@@ -48,6 +48,21 @@ class Pathway(models.TextChoices):
     SMI = "smi", "Stable severe mental illness"
 
 
+class LongTermCondition(models.TextChoices):
+    """Conditions a referrer can tick; stored as a list of these codes (statistics only)."""
+
+    DIABETES = "diabetes", "Diabetes"
+    HEART = "heart", "Heart disease"
+    HYPERTENSION = "hypertension", "High blood pressure"
+    RESPIRATORY = "respiratory", "COPD or other lung condition"
+    MUSCULOSKELETAL = "musculoskeletal", "Arthritis or other joint or back condition"
+    STROKE = "stroke", "Stroke"
+    CANCER = "cancer", "Cancer"
+    MENTAL_HEALTH = "mental_health", "Mental-health condition"
+    OBESITY = "obesity", "Obesity"
+    OTHER = "other", "Other"
+
+
 class ActivityLevel(models.TextChoices):
     """Sport England Active Lives levels from minutes of activity per week."""
 

@@ -7,5 +7,10 @@ from . import views
 app_name = "referrals"
 urlpatterns = [
     path("", views.referrer_home, name="home"),
+    path("new/", views.referral_new, name="new"),
+    path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/submitted/", views.referral_submitted, name="submitted"),
+    path("self/", views.self_referral, name="self"),
+    path("self/thanks/", views.self_referral_thanks, name="self-thanks"),
     path("triage/", views.triage, name="triage"),
 ]
