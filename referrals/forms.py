@@ -273,9 +273,7 @@ class ReferralForm(_PersonForm):
     def red_flags_raised(self) -> list[RedFlag]:
         """The red flags answered yes (checked even when other fields have errors)."""
         return [
-            flag
-            for flag in RED_FLAGS
-            if self.cleaned_data.get(f"red_flag_{flag.code}") == "yes"
+            flag for flag in RED_FLAGS if self.cleaned_data.get(f"red_flag_{flag.code}") == "yes"
         ]
 
     def referral_data(self) -> dict[str, Any]:
@@ -309,7 +307,7 @@ class SelfReferralForm(_PersonForm):
         super().__init__(*args, **kwargs)
         fields = self.fields
         fields["nhs_number"].required = False
-        fields["nhs_number"].help_text = "Optional: it is on the NHS App and on letters from your GP."
+        fields["nhs_number"].help_text = "Optional: it is in the NHS App and on letters from a GP."
         fields["has_disability"].label = "Do you have a disability?"
         fields["has_disability"].choices = [
             ("yes", "Yes"),

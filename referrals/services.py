@@ -17,8 +17,8 @@ from districts.models import District
 
 from .models import (
     PostcodeLookup,
-    Referral,
     ReferenceSequence,
+    Referral,
     ReferrerOrganisation,
     Status,
     StatusChange,

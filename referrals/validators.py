@@ -78,9 +78,7 @@ def normalise_uk_phone(raw: str) -> str:
     return compact
 
 
-def validate_date_of_birth(
-    born: date, *, today: date, minimum_age: int | None = None
-) -> date:
+def validate_date_of_birth(born: date, *, today: date, minimum_age: int | None = None) -> date:
     """Refuse a date of birth in the future, implausibly old, or under the minimum age."""
     if minimum_age is None:
         minimum_age = settings.MINIMUM_REFERRAL_AGE

@@ -75,7 +75,6 @@ def _render_form(request: HttpRequest, form: ReferralForm) -> HttpResponse:
         request,
         "referrals/referral_form.html",
         {"form": form, "falls_section": FALLS_SECTION, "smi_section": SMI_SECTION},
-
     )
 
 

@@ -100,7 +100,9 @@ def test_postcodes_are_normalised(raw, expected):
     assert normalise_postcode(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "NR1", "NR1 3A", "1NR 3AB", "NR1 3CB", "NR1 3AB X", "N1R1 3AB"])
+@pytest.mark.parametrize(
+    "raw", ["", "NR1", "NR1 3A", "1NR 3AB", "NR1 3CB", "NR1 3AB X", "N1R1 3AB"]
+)
 def test_bad_postcodes_are_refused(raw):
     with pytest.raises(ValidationError, match="full UK postcode"):
         normalise_postcode(raw)
