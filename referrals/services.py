@@ -16,6 +16,7 @@ from activeportal.lib.fy import fy_of
 from districts.models import District
 
 from .models import (
+    MINUTES_IN_A_WEEK,
     PostcodeLookup,
     ReferenceSequence,
     Referral,
@@ -75,6 +76,12 @@ def referral_submit(
     if any((data.get("red_flags") or {}).values()):
         raise ReferralError(
             "A red-flag answer was yes: this person cannot be referred to this programme now."
+        )
+    minutes = data.get("baseline_minutes")
+    if minutes is not None and not 0 <= minutes <= MINUTES_IN_A_WEEK:
+        raise ReferralError(
+            f"Minutes of physical activity per week must be between 0 and {MINUTES_IN_A_WEEK:,} "
+            "(the minutes in a week)."
         )
     submitted_at = submitted_at or timezone.now()
     financial_year = fy_of(timezone.localdate(submitted_at))

@@ -10,7 +10,7 @@ def check_digit(nine: str) -> int | None:
     return None if digit == 10 else digit
 
 
-def test_nhs_number(serial: int) -> str:
+def fake_nhs_number(serial: int) -> str:
     """A valid NHS number beginning with 9 (test numbers, never issued to anyone)."""
     n = serial
     while True:
