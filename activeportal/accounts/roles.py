@@ -49,11 +49,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     REFERRER: [
         "referrals.view_referrerorganisation",
+        "referrals.add_referral",
+        "referrals.view_referral",
     ],
     HUB: [
         "districts.view_district",
         "districts.view_partner",
         "referrals.view_referrerorganisation",
+        "referrals.view_referral",
     ],
     MANAGER: [
         "districts.view_district",
