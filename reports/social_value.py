@@ -114,7 +114,7 @@ def _line(label: str, people: int, value: Decimal) -> dict[str, Any]:
         "label": label,
         "people": people,
         "value_per_person": str(to_pounds(value)),
-        "gross": str(to_pounds(value * people)),
+        "gross": str(to_pounds(value * people) if people else to_pounds(0)),
     }
 
 

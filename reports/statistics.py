@@ -64,7 +64,8 @@ def referral_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
     conditions = df["long_term_conditions"].map(lambda v: bool(v) if isinstance(v, list) else False)
     disabled = df["has_disability"].map(lambda v: v is True)
     df["has_condition"] = (conditions | disabled).astype(bool)
-    df["imd_decile"] = pd.to_numeric(df["imd_decile"], errors="coerce").astype("Int64")
+    for column in ("imd_decile", "district_id", "organisation_id"):
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype("Int64")
     return df
 
 
