@@ -26,7 +26,9 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"ANW-TEST-{n:06d}")
     pathway = Pathway.GENERAL
     submitted_at = factory.LazyFunction(lambda: at(2024, 6, 1))
-    financial_year = factory.LazyAttribute(lambda o: fy_of(o.submitted_at.astimezone(LONDON).date()))
+    financial_year = factory.LazyAttribute(
+        lambda o: fy_of(o.submitted_at.astimezone(LONDON).date())
+    )
     status = Status.SUBMITTED
     status_changed_at = factory.LazyAttribute(lambda o: o.submitted_at)
     baseline_minutes = 10

@@ -63,8 +63,13 @@ def test_the_financial_year_turns_at_midnight_on_1_april_london_time():
 
 def test_deprived_share_is_of_known_deciles_only_rounded_half_up():
     refs = st.referral_frame(
-        [ref(1, june(), decile=1), ref(2, june(), decile=4), ref(3, june(), decile=5),
-         ref(4, june(), decile=None), ref(5, june(), decile=None)]  # fmt: skip
+        [
+            ref(1, june(), decile=1),
+            ref(2, june(), decile=4),
+            ref(3, june(), decile=5),
+            ref(4, june(), decile=None),
+            ref(5, june(), decile=None),
+        ]  # fmt: skip
     )
     figures = st.headline(refs)
     assert figures["decile_known"] == 3
@@ -96,8 +101,13 @@ def test_onto_activity_is_the_status_or_the_imported_flag():
 
 def test_baseline_levels_use_the_active_lives_bands():
     refs = st.referral_frame(
-        [ref(1, june(), minutes=29), ref(2, june(), minutes=30), ref(3, june(), minutes=149),
-         ref(4, june(), minutes=150), ref(5, june(), minutes=None)]  # fmt: skip
+        [
+            ref(1, june(), minutes=29),
+            ref(2, june(), minutes=30),
+            ref(3, june(), minutes=149),
+            ref(4, june(), minutes=150),
+            ref(5, june(), minutes=None),
+        ]  # fmt: skip
     )
     assert st.headline(refs)["baseline_levels"] == {
         "inactive": 1,
@@ -145,12 +155,13 @@ def test_a_referral_with_no_follow_up_counts_in_referrals_but_not_in_transitions
 
 
 def test_programme_to_date_transitions_include_earlier_years_but_not_later_ones():
-    refs = st.referral_frame(
-        [ref(1, june(year=2023)), ref(2, june()), ref(3, june(year=2025))]
-    )
+    refs = st.referral_frame([ref(1, june(year=2023)), ref(2, june()), ref(3, june(year=2025))])
     fups = st.follow_up_frame(
-        [fup(1, 1, date(2023, 9, 1), 200), fup(2, 2, date(2024, 9, 1), 200),
-         fup(3, 3, date(2025, 9, 1), 200)]  # fmt: skip
+        [
+            fup(1, 1, date(2023, 9, 1), 200),
+            fup(2, 2, date(2024, 9, 1), 200),
+            fup(3, 3, date(2025, 9, 1), 200),
+        ]  # fmt: skip
     )
     figures = st.year_figures(refs, fups, 2024)
     assert figures["transitions"]["people"] == 1
@@ -169,8 +180,11 @@ def test_inactive_to_active_with_a_condition_is_counted_for_the_social_value():
 def test_life_satisfaction_change_is_first_to_latest_rating():
     refs = st.referral_frame([ref(1, june()), ref(2, june())])
     fups = st.follow_up_frame(
-        [fup(1, 1, date(2024, 7, 1), 10, 4), fup(2, 1, date(2024, 9, 1), 200, 7),
-         fup(3, 2, date(2024, 9, 1), 200, 6)]  # fmt: skip
+        [
+            fup(1, 1, date(2024, 7, 1), 10, 4),
+            fup(2, 1, date(2024, 9, 1), 200, 7),
+            fup(3, 2, date(2024, 9, 1), 200, 6),
+        ]  # fmt: skip
     )
     rated = st.transitions(refs, fups)["life_satisfaction"]
     assert rated == {"people": 1, "change": 3.0}
@@ -178,8 +192,11 @@ def test_life_satisfaction_change_is_first_to_latest_rating():
 
 def test_breakdowns_by_district_and_pathway_include_an_unknown_row():
     refs = st.referral_frame(
-        [ref(1, june(), district=1), ref(2, june(), district=2, pathway="falls"),
-         ref(3, june(), district=None)]  # fmt: skip
+        [
+            ref(1, june(), district=1),
+            ref(2, june(), district=2, pathway="falls"),
+            ref(3, june(), district=None),
+        ]  # fmt: skip
     )
     fups = st.follow_up_frame([fup(1, 1, date(2024, 9, 1), 200)])
     by_district = st.breakdown(refs, fups, by="district_id")
