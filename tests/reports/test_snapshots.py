@@ -183,10 +183,13 @@ def test_a_rebuild_after_an_import_is_queued_on_commit_and_not_on_rollback(model
     class ImportFailed(Exception):
         pass
 
-    with django_capture_on_commit(execute=True) as callbacks:
-        with pytest.raises(ImportFailed), transaction.atomic():
-            tasks.statistics_rebuild_after_import()
-            raise ImportFailed
+    with (
+        django_capture_on_commit(execute=True) as callbacks,
+        pytest.raises(ImportFailed),
+        transaction.atomic(),
+    ):
+        tasks.statistics_rebuild_after_import()
+        raise ImportFailed
     assert callbacks == []
     assert SnapshotBuild.objects.count() == 1
 

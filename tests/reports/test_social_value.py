@@ -57,8 +57,12 @@ def test_each_line_is_people_times_value_and_a_drop_counts_negative():
 
 
 def test_the_wellby_method_values_the_measured_change():
-    params = Parameters(method=WELLBY, deadweight_pct=Decimal(0), drop_off_pct=Decimal(0),
-                        attribution_pct=Decimal(100))  # fmt: skip
+    params = Parameters(
+        method=WELLBY,
+        deadweight_pct=Decimal(0),
+        drop_off_pct=Decimal(0),
+        attribution_pct=Decimal(100),
+    )
     rated = {"people": 10, "change": 12.0}
     sv = social_value(transitions=transitions(rated=rated), params=params, investment=INVESTED)
     assert sv["gross_primary"] == "156000.00"  # 12 points × £13,000

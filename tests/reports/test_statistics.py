@@ -11,8 +11,20 @@ LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")
 
 
-def ref(pk, when, *, org=1, pathway="general", district=1, decile=None, minutes=10,
-        status="submitted", onto=None, disability=None, ltc=None):  # fmt: skip
+def ref(
+    pk,
+    when,
+    *,
+    org=1,
+    pathway="general",
+    district=1,
+    decile=None,
+    minutes=10,
+    status="submitted",
+    onto=None,
+    disability=None,
+    ltc=None,
+):
     return (pk, when, org, pathway, district, decile, minutes, status, onto, disability, ltc or [])
 
 
@@ -69,7 +81,7 @@ def test_deprived_share_is_of_known_deciles_only_rounded_half_up():
             ref(3, june(), decile=5),
             ref(4, june(), decile=None),
             ref(5, june(), decile=None),
-        ]  # fmt: skip
+        ]
     )
     figures = st.headline(refs)
     assert figures["decile_known"] == 3
@@ -107,7 +119,7 @@ def test_baseline_levels_use_the_active_lives_bands():
             ref(3, june(), minutes=149),
             ref(4, june(), minutes=150),
             ref(5, june(), minutes=None),
-        ]  # fmt: skip
+        ]
     )
     assert st.headline(refs)["baseline_levels"] == {
         "inactive": 1,
@@ -161,7 +173,7 @@ def test_programme_to_date_transitions_include_earlier_years_but_not_later_ones(
             fup(1, 1, date(2023, 9, 1), 200),
             fup(2, 2, date(2024, 9, 1), 200),
             fup(3, 3, date(2025, 9, 1), 200),
-        ]  # fmt: skip
+        ]
     )
     figures = st.year_figures(refs, fups, 2024)
     assert figures["transitions"]["people"] == 1
@@ -184,7 +196,7 @@ def test_life_satisfaction_change_is_first_to_latest_rating():
             fup(1, 1, date(2024, 7, 1), 10, 4),
             fup(2, 1, date(2024, 9, 1), 200, 7),
             fup(3, 2, date(2024, 9, 1), 200, 6),
-        ]  # fmt: skip
+        ]
     )
     rated = st.transitions(refs, fups)["life_satisfaction"]
     assert rated == {"people": 1, "change": 3.0}
@@ -196,7 +208,7 @@ def test_breakdowns_by_district_and_pathway_include_an_unknown_row():
             ref(1, june(), district=1),
             ref(2, june(), district=2, pathway="falls"),
             ref(3, june(), district=None),
-        ]  # fmt: skip
+        ]
     )
     fups = st.follow_up_frame([fup(1, 1, date(2024, 9, 1), 200)])
     by_district = st.breakdown(refs, fups, by="district_id")
