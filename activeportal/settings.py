@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from activeportal.lib.env import env_bool, env_int, env_list, env_secret, env_str
@@ -210,6 +211,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task whose worker died is handed out again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
 LOGGING = {
     "version": 1,
@@ -238,3 +241,13 @@ if CACHE_URL:
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.heartbeat", "schedule": 60.0},
 }
+CELERY_BEAT_SCHEDULE["reports-nightly-rebuild"] = {
+    "task": "reports.nightly_rebuild",
+    "schedule": crontab(hour=2, minute=30),
+}
+
+# Disclosure control of published counts below partnership level (activeportal/lib/suppression).
+SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 7)
+SUPPRESSION_ROUNDING = env_int("SUPPRESSION_ROUNDING", 5)
+# Failure tests only: a snapshot build pauses this long inside its write transaction.
+REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)

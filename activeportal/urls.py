@@ -19,5 +19,6 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("funding/", include("funding.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -68,6 +68,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "funding.add_allocation",
         "funding.change_allocation",
         "referrals.view_referrerorganisation",
+        "reports.view_impactsnapshot",
+        "reports.view_snapshotbuild",
+        "reports.add_snapshotbuild",
+        "reports.view_socialvaluemodel",
+        "reports.add_socialvaluemodel",
+        "reports.change_socialvaluemodel",
     ],
     ADMIN: [],  # every permission: see sync_roles
 }

@@ -1,0 +1,124 @@
+"""Reads of the reports app. Pages read snapshots only, never the referral tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from activeportal.accounts.roles import HUB, has_role
+from activeportal.lib.fy import fy_label
+from activeportal.lib.suppression import Disclosure
+from districts.models import District
+
+from . import tables
+from .models import ImpactSnapshot, SnapshotBuild, SocialValueModel
+
+
+def disclosure_for(user, *, below_partnership: bool) -> Disclosure:
+    """Exact numbers at partnership level, and for hub and admin users; suppressed otherwise."""
+    exact = not below_partnership or (user is not None and has_role(user, HUB))
+    return Disclosure(exact=exact)
+
+
+def snapshot_years() -> list[int]:
+    """Financial years with a partnership snapshot, newest first."""
+    years = ImpactSnapshot.objects.filter(district__isnull=True).values_list("year", flat=True)
+    return sorted(set(years), reverse=True)
+
+
+def snapshot_get(*, year: int, district: District | None = None) -> ImpactSnapshot | None:
+    """The snapshot of ``year`` and scope built with the current model, else the latest built."""
+    snapshots = ImpactSnapshot.objects.filter(year=year, district=district).select_related(
+        "model", "district"
+    )
+    current = snapshots.filter(model__is_current=True).first()
+    return current or snapshots.order_by("-built_at").first()
+
+
+def latest_build() -> SnapshotBuild | None:
+    return SnapshotBuild.objects.order_by("-created_at").first()
+
+
+def build_progress(build: SnapshotBuild) -> dict[str, Any]:
+    """Done and total jobs of a build, and a whole percentage for the progress bar."""
+    done = build.jobs.filter(done=True).count()
+    total = build.total
+    percent = (
+        100 if build.state == SnapshotBuild.State.DONE else (done * 100 // total if total else 0)
+    )
+    return {"done": done, "total": total, "percent": percent}
+
+
+def figures_changed_since(snapshot: ImpactSnapshot) -> bool:
+    """True when the inputs (row counts, last changes) differ from the snapshot's."""
+    from .services import data_fingerprint
+
+    return data_fingerprint() != snapshot.source_counts
+
+
+def social_value_models() -> list[SocialValueModel]:
+    return list(SocialValueModel.objects.prefetch_related("investment_streams", "snapshots"))
+
+
+def page_tables(snapshot: ImpactSnapshot, *, user) -> dict[str, tables.Table]:
+    """Every table of a dashboard or report page, for this reader."""
+    district_scope = snapshot.district_id is not None
+    return tables.all_tables(
+        snapshot.figures,
+        exact_scope=disclosure_for(user, below_partnership=district_scope),
+        below=disclosure_for(user, below_partnership=True),
+        names=tables.district_names(District.objects.all()),
+    )
+
+
+def public_impact_figures(year: int) -> dict[str, Any] | None:
+    """The impact figures of ``year`` for the public transparency page, with small numbers
+    suppressed below partnership level; None when no snapshot has been built for the year.
+
+    Returns plain values: ``year`` and ``label``; ``key_figures`` (label/value pairs, exact:
+    partnership level); ``districts`` (headers and rows, suppressed); ``transitions`` (programme
+    to date, headers and rows); ``social_value`` (primary, secondary, total, investment and
+    value per £1, as Decimal strings) and ``built_at``.
+    """
+    snapshot = snapshot_get(year=year)
+    if snapshot is None:
+        return None
+    figures = snapshot.figures
+    public = Disclosure(exact=False)
+    partnership = Disclosure(exact=True)
+    names = tables.district_names(District.objects.all())
+    districts = tables.breakdown_table(
+        figures["by_district"],
+        public,
+        key="districts",
+        title="By district",
+        first="District",
+        names=names,
+    )
+    to_date = tables.transitions_table(
+        figures["to_date"]["transitions"]["matrix"],
+        partnership,
+        key="transitions-to-date",
+        title="Changes in activity level, programme to date",
+    )
+    sv = figures["social_value"]["to_date"]
+    return {
+        "year": year,
+        "label": fy_label(year),
+        "built_at": snapshot.built_at,
+        "key_figures": tables.key_figures(figures, partnership),
+        "districts": {"headers": districts.headers, "rows": districts.rows},
+        "transitions": {"headers": to_date.headers, "rows": to_date.download_rows()},
+        "social_value": {
+            key: sv[key]
+            for key in (
+                "primary",
+                "secondary",
+                "total",
+                "investment",
+                "per_pound",
+                "per_pound_primary",
+                "per_pound_secondary",
+            )
+        },
+        "model_version": figures["model"]["version"],
+    }

@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from activeportal.accounts.roles import MANAGER, role_required
+from activeportal.lib.export import CONTENT_TYPES, table_download
+from activeportal.lib.fy import fy_label
+from districts.models import District
+
+from . import charts, selectors, services, tables
+from .forms import PARAMETER_FIELDS, SocialValueModelForm
+from .models import SnapshotBuild, SocialValueModel
+
+
+def _district(request: HttpRequest) -> District | None:
+    slug = request.GET.get("district", "")
+    if not slug:
+        return None
+    return get_object_or_404(District, slug=slug)
+
+
+def _status_context(snapshot) -> dict:
+    build = selectors.latest_build()
+    running = build is not None and build.state in (
+        SnapshotBuild.State.QUEUED,
+        SnapshotBuild.State.RUNNING,
+    )
+    return {
+        "build": build,
+        "build_running": running,
+        "progress": selectors.build_progress(build) if build else None,
+        "changed_since": selectors.figures_changed_since(snapshot) if snapshot else False,
+    }
+
+
+@role_required(MANAGER)
+def impact_index(request: HttpRequest) -> HttpResponse:
+    """The latest year with figures, or how to build the first ones."""
+    years = selectors.snapshot_years()
+    if years:
+        return redirect("reports:dashboard", year=years[0])
+    return render(request, "reports/empty.html", _status_context(None))
+
+
+@role_required(MANAGER)
+def impact_dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    """Key figures, charts with their tables, and social value for a year and a scope."""
+    district = _district(request)
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit() and int(wanted) != year:
+        query = f"?district={district.slug}" if district else ""
+        return redirect(reverse("reports:dashboard", args=[int(wanted)]) + query)
+    snapshot = selectors.snapshot_get(year=year, district=district)
+    context = {
+        "year": year,
+        "district": district,
+        "districts": District.objects.filter(is_active=True),
+        "years": selectors.snapshot_years(),
+        "snapshot": snapshot,
+        **_status_context(snapshot),
+    }
+    if snapshot is not None:
+        context.update(_snapshot_context(request, snapshot))
+    return render(request, "reports/dashboard.html", context)
+
+
+def _snapshot_context(request: HttpRequest, snapshot) -> dict:
+    page_tables = selectors.page_tables(snapshot, user=request.user)
+    below = snapshot.district_id is not None
+    disclosure = selectors.disclosure_for(request.user, below_partnership=below)
+    sv = snapshot.figures["social_value"]["to_date"]
+    sv_hidden = page_tables["social-value"].raw["hidden"]
+    return {
+        "figures": snapshot.figures,
+        "cards": tables.key_figures(snapshot.figures, disclosure),
+        "tables": {key.replace("-", "_"): table for key, table in page_tables.items()},
+        "sv": sv,
+        "sv_hidden": sv_hidden,
+        "exact": disclosure.exact,
+        "charts": {
+            "months": charts.months_chart(page_tables["months"]),
+            "deprivation": charts.deciles_chart(page_tables["deprivation"]),
+            "transitions": charts.sankey_chart(page_tables["transitions-to-date"]),
+            "social_value": "" if sv_hidden else charts.social_value_chart(sv),
+        },
+    }
+
+
+@role_required(MANAGER)
+def impact_report(request: HttpRequest, year: int) -> HttpResponse:
+    """The printable impact report of one financial year (partnership figures)."""
+    snapshot = selectors.snapshot_get(year=year)
+    if snapshot is None:
+        raise Http404("No figures have been built for this year.")
+    context = {
+        "year": year,
+        "snapshot": snapshot,
+        "stories": _published_stories(year),
+        **_snapshot_context(request, snapshot),
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _published_stories(year: int) -> dict:
+    """Published case studies and testimonials, when the districts app holds them.
+
+    Hook: the districts app may not have these models yet; the report shows them as soon as
+    it does (published and consented ones only).
+    """
+    stories = {}
+    for key, name in (("case_studies", "CaseStudy"), ("testimonials", "Testimonial")):
+        try:
+            model = apps.get_model("districts", name)
+        except LookupError:
+            stories[key] = None
+            continue
+        queryset = model.objects.all()
+        field_names = {f.name for f in model._meta.get_fields()}
+        for flag in ("is_published", "published", "consent_to_publish", "consent"):
+            if flag in field_names:
+                queryset = queryset.filter(**{flag: True})
+        stories[key] = list(queryset[:12])
+    return stories
+
+
+@role_required(MANAGER)
+def impact_download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpResponse:
+    """One table of the dashboard as CSV or XLSX, suppressed exactly as on the page."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Unknown format.")
+    district = _district(request)
+    snapshot = selectors.snapshot_get(year=year, district=district)
+    if snapshot is None:
+        raise Http404("No figures have been built for this year.")
+    found = selectors.page_tables(snapshot, user=request.user).get(table)
+    if found is None:
+        raise Http404("Unknown table.")
+    scope = district.slug if district else "partnership"
+    return table_download(
+        filename=f"{found.key}-{fy_label(year)}-{scope}",
+        headers=found.headers,
+        rows=found.download_rows(),
+        fmt=fmt,
+    )
+
+
+@role_required(MANAGER)
+@require_POST
+def rebuild(request: HttpRequest) -> HttpResponse:
+    """Rebuild every snapshot now; the page follows the progress."""
+    build = services.rebuild_start(user=request.user, reason="manual")
+    build.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return _build_status_response(request, build)
+    messages.success(request, "The statistics are being rebuilt.")
+    return redirect(request.POST.get("next") or reverse("reports:index"))
+
+
+@role_required(MANAGER)
+def build_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of one rebuild (polled by htmx until it finishes)."""
+    build = get_object_or_404(SnapshotBuild, pk=pk)
+    return _build_status_response(request, build)
+
+
+def _build_status_response(request: HttpRequest, build: SnapshotBuild) -> HttpResponse:
+    return render(
+        request,
+        "reports/_build_status.html",
+        {
+            "build": build,
+            "progress": selectors.build_progress(build),
+            "build_running": build.state
+            in (SnapshotBuild.State.QUEUED, SnapshotBuild.State.RUNNING),
+            "next": request.GET.get("next") or request.POST.get("next") or "",
+        },
+    )
+
+
+@role_required(MANAGER)
+def social_value_list(request: HttpRequest) -> HttpResponse:
+    """Every version of the social-value model."""
+    return render(
+        request, "reports/social_value_list.html", {"models": selectors.social_value_models()}
+    )
+
+
+@role_required(MANAGER)
+def social_value_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version's parameters with their sources."""
+    model = get_object_or_404(
+        SocialValueModel.objects.prefetch_related("investment_streams"), pk=pk
+    )
+    rows = [
+        (
+            model._meta.get_field(value).verbose_name,
+            getattr(model, value),
+            getattr(model, source) if source else "",
+            value.endswith("_pct"),
+        )
+        for value, source in PARAMETER_FIELDS
+    ]
+    return render(
+        request,
+        "reports/social_value_detail.html",
+        {"model": model, "rows": rows, "locked": model.is_locked},
+    )
+
+
+@role_required(MANAGER)
+@require_POST
+def social_value_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    model = get_object_or_404(SocialValueModel, pk=pk)
+    copy = services.social_value_model_copy(model=model, user=request.user)
+    messages.success(request, f"Version {copy.version} created from version {model.version}.")
+    return redirect("reports:social-value-edit", pk=copy.pk)
+
+
+@role_required(MANAGER)
+def social_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a version no snapshot has used; a used one is refused with the way forward."""
+    model = get_object_or_404(SocialValueModel, pk=pk)
+    try:
+        services.social_value_model_check_editable(model=model)
+    except services.ReportsError as error:
+        messages.error(request, str(error))
+        return redirect("reports:social-value-detail", pk=model.pk)
+    form = SocialValueModelForm(request.POST or None, instance=model)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "investment_streams"}
+        try:
+            services.social_value_model_update(
+                model=model, data=data, streams=form.cleaned_data["investment_streams"]
+            )
+        except services.ReportsError as error:
+            messages.error(request, str(error))
+            return redirect("reports:social-value-detail", pk=model.pk)
+        messages.success(request, f"Version {model.version} saved.")
+        return redirect("reports:social-value-detail", pk=model.pk)
+    return render(request, "reports/social_value_form.html", {"model": model, "form": form})
+
+
+@role_required(MANAGER)
+@require_POST
+def social_value_make_current(request: HttpRequest, pk: int) -> HttpResponse:
+    model = get_object_or_404(SocialValueModel, pk=pk)
+    services.social_value_model_make_current(model=model)
+    messages.success(
+        request,
+        f"Version {model.version} is now used for the statistics. Rebuild them to see its figures.",
+    )
+    return redirect("reports:social-value-detail", pk=model.pk)
