@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from activeportal.lib.env import env_bool, env_int, env_list, env_secret, env_str
@@ -222,4 +223,17 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.heartbeat", "schedule": 60.0},
+}
+
+# The hub (single point of access): the daily digest lists referrals waiting more than this many
+# days for first contact; retention erases identifiable fields this many months after closing.
+HUB_DIGEST_WAITING_DAYS = env_int("HUB_DIGEST_WAITING_DAYS", 5)
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 96)
+CELERY_BEAT_SCHEDULE["referrals-hub-digest"] = {
+    "task": "referrals.hub_digest",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["referrals-retention"] = {
+    "task": "referrals.retention",
+    "schedule": crontab(hour=2, minute=30),
 }

@@ -365,7 +365,9 @@ class ActivityOpportunity(models.Model):
 
     @property
     def pathway_labels(self) -> list[str]:
-        return [Pathway(p).label for p, field in self.PATHWAY_FIELDS.items() if getattr(self, field)]
+        return [
+            Pathway(p).label for p, field in self.PATHWAY_FIELDS.items() if getattr(self, field)
+        ]
 
 
 class ContactAttempt(models.Model):
@@ -379,7 +381,9 @@ class ContactAttempt(models.Model):
 
     FAILED_OUTCOMES = {Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE, Outcome.WRONG_NUMBER}
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="contact_attempts")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="contact_attempts"
+    )
     made_at = models.DateTimeField()
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

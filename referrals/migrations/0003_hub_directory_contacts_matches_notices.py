@@ -6,91 +6,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('districts', '0001_initial'),
-        ('referrals', '0002_referral_followup_postcode'),
+        ("districts", "0001_initial"),
+        ("referrals", "0002_referral_followup_postcode"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HubDigest',
+            name="HubDigest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField(unique=True)),
-                ('follow_ups_due', models.PositiveIntegerField()),
-                ('referrals_waiting', models.PositiveIntegerField()),
-                ('recipients', models.PositiveIntegerField()),
-                ('sent_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_on", models.DateField(unique=True)),
+                ("follow_ups_due", models.PositiveIntegerField()),
+                ("referrals_waiting", models.PositiveIntegerField()),
+                ("recipients", models.PositiveIntegerField()),
+                ("sent_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-sent_on'],
+                "ordering": ["-sent_on"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityOpportunity',
+            name="ActivityOpportunity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(help_text='e.g. Strength and balance class', max_length=200)),
-                ('for_general', models.BooleanField(default=True, verbose_name='suits the general pathway')),
-                ('for_falls', models.BooleanField(default=False, verbose_name='suits the falls-prevention pathway')),
-                ('for_smi', models.BooleanField(default=False, verbose_name='suits the severe-mental-illness pathway')),
-                ('day_and_time', models.CharField(help_text='e.g. Tuesdays 10:00–11:00', max_length=120)),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('cost_per_session', models.DecimalField(decimal_places=2, default=0, help_text='In pounds; 0 for free.', max_digits=6)),
-                ('accessibility_notes', models.TextField(blank=True)),
-                ('contact', models.CharField(help_text='Who to call or e-mail to book.', max_length=200)),
-                ('is_active', models.BooleanField(default=True, verbose_name='currently running')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opportunities', to='districts.district')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opportunities', to='districts.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(help_text="e.g. Strength and balance class", max_length=200),
+                ),
+                (
+                    "for_general",
+                    models.BooleanField(default=True, verbose_name="suits the general pathway"),
+                ),
+                (
+                    "for_falls",
+                    models.BooleanField(
+                        default=False, verbose_name="suits the falls-prevention pathway"
+                    ),
+                ),
+                (
+                    "for_smi",
+                    models.BooleanField(
+                        default=False, verbose_name="suits the severe-mental-illness pathway"
+                    ),
+                ),
+                (
+                    "day_and_time",
+                    models.CharField(help_text="e.g. Tuesdays 10:00–11:00", max_length=120),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                (
+                    "cost_per_session",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="In pounds; 0 for free.",
+                        max_digits=6,
+                    ),
+                ),
+                ("accessibility_notes", models.TextField(blank=True)),
+                (
+                    "contact",
+                    models.CharField(help_text="Who to call or e-mail to book.", max_length=200),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="currently running")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opportunities",
+                        to="districts.district",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opportunities",
+                        to="districts.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activity opportunities',
-                'ordering': ['district__name', 'activity'],
+                "verbose_name_plural": "activity opportunities",
+                "ordering": ["district__name", "activity"],
             },
         ),
         migrations.CreateModel(
-            name='ContactAttempt',
+            name="ContactAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField()),
-                ('method', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email')], default='phone', max_length=10)),
-                ('outcome', models.CharField(choices=[('reached', 'Spoke to the person'), ('no_answer', 'No answer'), ('left_message', 'Left a message'), ('wrong_number', 'Wrong number or address')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_attempts', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("phone", "Phone"), ("email", "Email")],
+                        default="phone",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("reached", "Spoke to the person"),
+                            ("no_answer", "No answer"),
+                            ("left_message", "Left a message"),
+                            ("wrong_number", "Wrong number or address"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_attempts",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_at', 'pk'],
+                "ordering": ["made_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralMatch',
+            name="ReferralMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('matched_at', models.DateTimeField()),
-                ('exception_reason', models.TextField(blank=True, help_text='Why an inactive activity, or one in another district or for another pathway.')),
-                ('note', models.TextField(blank=True)),
-                ('matched_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matches', to='referrals.activityopportunity')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("matched_at", models.DateTimeField()),
+                (
+                    "exception_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why an inactive activity, or one in another district or for another pathway.",
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "matched_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matches",
+                        to="referrals.activityopportunity",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'referral matches',
-                'ordering': ['matched_at', 'pk'],
+                "verbose_name_plural": "referral matches",
+                "ordering": ["matched_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferrerNotificationSetting',
+            name="ReferrerNotificationSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_on_update', models.BooleanField(default=False, verbose_name='E-mail me when my referral is matched to an activity or closed')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='referral_notices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email_on_update",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="E-mail me when my referral is matched to an activity or closed",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referral_notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='activityopportunity',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_per_session__gte', 0)), name='opportunity_cost_not_negative'),
+            model_name="activityopportunity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost_per_session__gte", 0)),
+                name="opportunity_cost_not_negative",
+            ),
         ),
     ]
