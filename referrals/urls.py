@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "referrals"
 urlpatterns = [
     path("", views.referrer_home, name="home"),
-    path("triage/", views.triage, name="triage"),
+    path("", include("referrals.hub_urls")),
 ]
