@@ -155,6 +155,12 @@ class OpportunityForm(forms.ModelForm):
         ]
         widgets = {"accessibility_notes": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_cost_per_session(self):
+        cost = self.cleaned_data["cost_per_session"]
+        if cost is not None and cost < 0:
+            raise forms.ValidationError("The cost cannot be negative; use 0 for free.")
+        return cost
+
     def clean(self):
         data = super().clean()
         if not any(data.get(f) for f in ("for_general", "for_falls", "for_smi")):

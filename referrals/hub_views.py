@@ -171,7 +171,7 @@ def referral_close(request: HttpRequest, pk: int, to_status: str) -> HttpRespons
     referral = get_object_or_404(Referral, pk=pk)
     if to_status not in CLOSED_STATUSES:
         raise Http404("No such action.")
-    form = MoveForm(request.POST or None, initial={"version": referral.version})
+    form = MoveForm(_posted(request), initial={"version": referral.version})
     form.fields["note"].label = "Reason"
     form.fields["note"].required = True
     form.fields["note"].error_messages["required"] = "Give a reason for closing the referral."
@@ -257,7 +257,7 @@ def referral_match(request: HttpRequest, pk: int) -> HttpResponse:
     show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     opportunities = selectors.opportunities_for(referral=referral, show_all=show_all)
     form = MatchForm(
-        request.POST or None,
+        _posted(request),
         opportunities=opportunities,
         initial={"version": referral.version},
     )
@@ -294,7 +294,7 @@ def follow_up_record(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("referral"), pk=follow_up_pk, referral_id=pk
     )
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.follow_up_record(follow_up=follow_up, user=request.user, **form.cleaned_data)
@@ -338,7 +338,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add an activity to the directory, or change one."""
     opportunity = get_object_or_404(ActivityOpportunity, pk=pk) if pk else None
-    form = OpportunityForm(request.POST or None, instance=opportunity)
+    form = OpportunityForm(_posted(request), instance=opportunity)
     if request.method == "POST" and form.is_valid():
         opportunity = form.save()
         messages.success(request, f"Saved “{opportunity.activity}”.")
@@ -436,7 +436,7 @@ def _subject_record(referral: Referral) -> dict:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """A referrer's choice to hear by e-mail when their referrals are matched or closed."""
     setting, _ = ReferrerNotificationSetting.objects.get_or_create(user=request.user)
-    form = NotificationForm(request.POST or None, instance=setting)
+    form = NotificationForm(_posted(request), instance=setting)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -447,3 +447,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         )
         return redirect("referrals:notifications")
     return render(request, "referrals/hub/notification_settings.html", {"form": form})
+
+
+def _posted(request: HttpRequest):
+    # An unticked checkbox alone posts nothing, so an empty POST must still bind the form.
+    return request.POST if request.method == "POST" else None
