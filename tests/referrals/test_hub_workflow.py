@@ -295,9 +295,11 @@ def test_bad_follow_ups_are_refused_and_change_nothing(hub_user, values, field, 
     referral = _active_referral(hub_user, activated=ACTIVATED)
     follow_up = referral.follow_ups.get(timepoint="6w")
     data = {"completed_on": dt.date(2024, 7, 15), "minutes": 90, "life_satisfaction": 7} | values
-    with time_machine.travel(dt.datetime(2024, 7, 20, 12, tzinfo=dt.UTC)):
-        with pytest.raises(WorkflowError, match=message) as error:
-            workflow.follow_up_record(follow_up=follow_up, user=hub_user, **data)
+    with (
+        time_machine.travel(dt.datetime(2024, 7, 20, 12, tzinfo=dt.UTC)),
+        pytest.raises(WorkflowError, match=message) as error,
+    ):
+        workflow.follow_up_record(follow_up=follow_up, user=hub_user, **data)
     assert error.value.field == field
     follow_up.refresh_from_db()
     assert (follow_up.completed_on, follow_up.minutes) == (None, None)

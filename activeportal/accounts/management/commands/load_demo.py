@@ -11,6 +11,7 @@ from districts.demo import load_districts
 from funding.demo import load_funding
 from funding.models import Allocation
 from referrals.demo import load_referrer_organisations
+from referrals.hub_demo import load_hub_demo
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             load_funding(districts)
             organisations = load_referrer_organisations(districts)
             users = load_demo_users(districts, organisations)
+            load_hub_demo()
 
         total = sum(Allocation.objects.filter(financial_year=2024).values_list("amount", flat=True))
         self.stdout.write(
