@@ -122,7 +122,7 @@ class MatchForm(VersionedForm):
 class FollowUpForm(forms.Form):
     completed_on = forms.DateField(
         label="Date of the follow-up",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=timezone.localdate,
     )
     minutes = forms.IntegerField(
