@@ -251,3 +251,16 @@ SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 7)
 SUPPRESSION_ROUNDING = env_int("SUPPRESSION_ROUNDING", 5)
 # Failure tests only: a snapshot build pauses this long inside its write transaction.
 REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)
+
+# The hub (single point of access): the daily digest lists referrals waiting more than this many
+# days for first contact; retention erases identifiable fields this many months after closing.
+HUB_DIGEST_WAITING_DAYS = env_int("HUB_DIGEST_WAITING_DAYS", 5)
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 96)
+CELERY_BEAT_SCHEDULE["referrals-hub-digest"] = {
+    "task": "referrals.hub_digest",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["referrals-retention"] = {
+    "task": "referrals.retention",
+    "schedule": crontab(hour=2, minute=30),
+}

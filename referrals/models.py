@@ -329,3 +329,147 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.financial_year % 100:02d}: {self.last_number}"
+
+
+# --- The hub: activity directory, contact attempts, matches, referrer notices, digests. ---
+
+
+class ActivityOpportunity(models.Model):
+    """A local activity the hub can match a person to (the activity directory)."""
+
+    provider = models.ForeignKey(
+        "districts.Partner", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    activity = models.CharField(max_length=200, help_text="e.g. Strength and balance class")
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    for_general = models.BooleanField("suits the general pathway", default=True)
+    for_falls = models.BooleanField("suits the falls-prevention pathway", default=False)
+    for_smi = models.BooleanField("suits the severe-mental-illness pathway", default=False)
+    day_and_time = models.CharField(max_length=120, help_text="e.g. Tuesdays 10:00–11:00")
+    venue = models.CharField(max_length=200, blank=True)
+    cost_per_session = models.DecimalField(
+        max_digits=6, decimal_places=2, default=0, help_text="In pounds; 0 for free."
+    )
+    accessibility_notes = models.TextField(blank=True)
+    contact = models.CharField(max_length=200, help_text="Who to call or e-mail to book.")
+    is_active = models.BooleanField("currently running", default=True)
+
+    class Meta:
+        ordering = ["district__name", "activity"]
+        verbose_name_plural = "activity opportunities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_per_session__gte=0),
+                name="opportunity_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.provider}, {self.district})"
+
+    PATHWAY_FIELDS = {
+        Pathway.GENERAL: "for_general",
+        Pathway.FALLS: "for_falls",
+        Pathway.SMI: "for_smi",
+    }
+
+    def suits(self, pathway: str) -> bool:
+        return bool(getattr(self, self.PATHWAY_FIELDS[pathway]))
+
+    @property
+    def pathway_labels(self) -> list[str]:
+        return [
+            Pathway(p).label for p, field in self.PATHWAY_FIELDS.items() if getattr(self, field)
+        ]
+
+
+class ContactAttempt(models.Model):
+    """One attempt by the hub to reach the person, and how it went."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Spoke to the person"
+        NO_ANSWER = "no_answer", "No answer"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        WRONG_NUMBER = "wrong_number", "Wrong number or address"
+
+    FAILED_OUTCOMES = {Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE, Outcome.WRONG_NUMBER}
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="contact_attempts"
+    )
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(
+        max_length=10, choices=Referral.PreferredContact.choices, default="phone"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.get_outcome_display()}"
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in self.FAILED_OUTCOMES
+
+
+class ReferralMatch(models.Model):
+    """The hub's match of a referral to an activity; the latest one is the current match."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="matches")
+    opportunity = models.ForeignKey(
+        ActivityOpportunity, on_delete=models.PROTECT, related_name="matches"
+    )
+    matched_at = models.DateTimeField()
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    exception_reason = models.TextField(
+        blank=True,
+        help_text="Why an inactive activity, or one in another district or for another pathway.",
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["matched_at", "pk"]
+        verbose_name_plural = "referral matches"
+
+    def __str__(self) -> str:
+        return f"{self.referral} → {self.opportunity}"
+
+
+class ReferrerNotificationSetting(models.Model):
+    """A referrer's choice to hear by e-mail when their referral is matched or closed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_notices"
+    )
+    email_on_update = models.BooleanField(
+        "E-mail me when my referral is matched to an activity or closed", default=False
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.email_on_update else 'off'}"
+
+
+class HubDigest(models.Model):
+    """One day's digest to hub staff: sent once a day however often the task runs."""
+
+    sent_on = models.DateField(unique=True)
+    follow_ups_due = models.PositiveIntegerField()
+    referrals_waiting = models.PositiveIntegerField()
+    recipients = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_on"]
+
+    def __str__(self) -> str:
+        return f"Hub digest {self.sent_on}"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("<int:pk>/submitted/", views.referral_submitted, name="submitted"),
     path("self/", views.self_referral, name="self"),
     path("self/thanks/", views.self_referral_thanks, name="self-thanks"),
-    path("triage/", views.triage, name="triage"),
+    path("", include("referrals.hub_urls")),
 ]

@@ -152,8 +152,3 @@ def self_referral_thanks(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(SELF_REFERRAL_SESSION_KEY)
     return render(request, "referrals/self_referral_thanks.html", {"reference": reference})
 
-
-@role_required(HUB)
-def triage(request: HttpRequest) -> HttpResponse:
-    """The hub's home: the triage queue."""
-    return render(request, "referrals/triage.html")

@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("Triage queue", "referrals:triage", (roles.HUB,)),
     ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
     ("Impact", "reports:index", (roles.MANAGER,)),
+    ("E-mail notices", "referrals:notifications", (roles.REFERRER,)),
 ]
 
 

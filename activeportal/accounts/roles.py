@@ -57,6 +57,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "districts.view_partner",
         "referrals.view_referrerorganisation",
         "referrals.view_referral",
+        "referrals.view_activityopportunity",
+        "referrals.add_activityopportunity",
+        "referrals.change_activityopportunity",
+        "referrals.view_contactattempt",
+        "referrals.view_referralmatch",
+        "referrals.view_followup",
     ],
     MANAGER: [
         "districts.view_district",

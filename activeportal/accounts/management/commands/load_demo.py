@@ -11,6 +11,7 @@ from districts.demo import load_districts
 from funding.demo import load_funding
 from funding.models import Allocation
 from referrals.demo import load_referrer_organisations
+from referrals.hub_demo import load_hub_demo
 from reports.demo import load_reports_demo
 
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             load_funding(districts)
             organisations = load_referrer_organisations(districts)
             users = load_demo_users(districts, organisations)
-            load_reports_demo()
+            load_hub_demo()
+            load_reports_demo()  # last: the statistics are built from everything above
 
         total = sum(Allocation.objects.filter(financial_year=2024).values_list("amount", flat=True))
         self.stdout.write(

@@ -1,0 +1,126 @@
+"""Reads for the hub: the triage queue, one referral in full, follow-ups due, the directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    CLOSED_STATUSES,
+    ActivityOpportunity,
+    ContactAttempt,
+    FollowUp,
+    Referral,
+    ReferralMatch,
+    Status,
+    StatusChange,
+)
+
+OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
+
+
+def triage_queue() -> QuerySet[Referral]:
+    """New and in-progress referrals, oldest first, with what the queue shows per row."""
+    return (
+        Referral.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("district", "organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def status_counts() -> list[dict]:
+    """How many referrals are in each open status, in workflow order (one query)."""
+    counted = dict(
+        Referral.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        {"status": s, "label": Status(s).label, "count": counted.get(s, 0)} for s in OPEN_STATUSES
+    ]
+
+
+def referral_for_hub(*, pk: int) -> Referral:
+    """One referral with its history, contact attempts, matches and follow-ups (hub only)."""
+    return (
+        Referral.objects.select_related(
+            "district", "organisation", "referrer", "possible_duplicate_of"
+        )
+        .prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            Prefetch("contact_attempts", queryset=ContactAttempt.objects.select_related("made_by")),
+            Prefetch(
+                "matches",
+                queryset=ReferralMatch.objects.select_related(
+                    "opportunity__provider", "opportunity__district", "matched_by"
+                ),
+            ),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("recorded_by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def follow_ups_due(*, today: dt.date | None = None) -> QuerySet[FollowUp]:
+    """Follow-ups of active referrals due on or before ``today`` and not yet recorded."""
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            completed_on__isnull=True, due_on__lte=today, referral__status=Status.ACTIVE
+        )
+        .select_related("referral__district")
+        .order_by("due_on", "pk")
+    )
+
+
+def opportunities_for(*, referral: Referral, show_all: bool = False) -> QuerySet:
+    """Activities to match ``referral`` to: running ones in its district for its pathway.
+
+    With ``show_all`` every activity is offered (a reason is then needed for an exception).
+    """
+    opportunities = ActivityOpportunity.objects.select_related("provider", "district")
+    if show_all:
+        return opportunities
+    field = ActivityOpportunity.PATHWAY_FIELDS[referral.pathway]
+    opportunities = opportunities.filter(is_active=True, **{field: True})
+    if referral.district_id:
+        opportunities = opportunities.filter(district_id=referral.district_id)
+    return opportunities
+
+
+def opportunity_directory() -> QuerySet[ActivityOpportunity]:
+    """The whole activity directory, by district and activity."""
+    return ActivityOpportunity.objects.select_related("provider", "district")
+
+
+def subject_access_referrals(*, query: str) -> QuerySet[Referral]:
+    """Every referral of the one person found by NHS number or reference; none if no match.
+
+    A reference also brings in the person's other referrals with the same NHS number.
+    """
+    query = "".join(query.split()).upper()
+    if not query:
+        return Referral.objects.none()
+    nhs_numbers = set()
+    if query.isdigit() and len(query) == 10:
+        nhs_numbers.add(query)
+    by_reference = Referral.objects.filter(reference__iexact=query).first()
+    condition = Q(pk=by_reference.pk) if by_reference else Q(pk__in=[])
+    if by_reference and by_reference.nhs_number:
+        nhs_numbers.add(by_reference.nhs_number)
+    if nhs_numbers:
+        condition |= Q(nhs_number__in=nhs_numbers)
+    return (
+        Referral.objects.filter(condition)
+        .select_related("district", "organisation", "referrer")
+        .prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            "contact_attempts",
+            Prefetch("matches", queryset=ReferralMatch.objects.select_related("opportunity")),
+            "follow_ups",
+        )
+        .order_by("submitted_at")
+    )

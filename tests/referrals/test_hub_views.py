@@ -1,0 +1,391 @@
+"""The hub's pages: who may open them, what they show, and what bad input does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from auditlog.models import LogEntry
+from django.utils import timezone
+
+from activeportal.accounts import roles
+from referrals.models import ContactAttempt, FollowUp, ReferrerNotificationSetting, Status
+
+from .hub_factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
+
+HUB_ROLES = {roles.HUB, roles.ADMIN}
+
+
+@pytest.fixture
+def referral(db, practice_a):
+    return ReferralFactory(organisation=practice_a, district=practice_a.district)
+
+
+def _hub_urls(referral):
+    follow_up = FollowUp.objects.create(
+        referral=referral, timepoint="6w", due_on=timezone.localdate()
+    )
+    opportunity = ActivityOpportunityFactory()
+    return [
+        "/referrals/triage/",
+        f"/referrals/hub/{referral.pk}/",
+        f"/referrals/hub/{referral.pk}/match/",
+        f"/referrals/hub/{referral.pk}/close/withdrawn/",
+        f"/referrals/hub/{referral.pk}/follow-ups/{follow_up.pk}/",
+        "/referrals/hub/follow-ups/",
+        "/referrals/hub/activities/",
+        "/referrals/hub/activities/new/",
+        f"/referrals/hub/activities/{opportunity.pk}/",
+        "/referrals/hub/subject-access/",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_hub_pages_are_404_for_everyone_but_the_hub(client, users_by_role, referral, role):
+    client.force_login(users_by_role[role])
+    for url in _hub_urls(referral):
+        response = client.get(url)
+        assert response.status_code == (200 if role in HUB_ROLES else 404), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(set(roles.ROLES) - HUB_ROLES))
+def test_hub_actions_are_404_for_everyone_but_the_hub(client, users_by_role, referral, role):
+    client.force_login(users_by_role[role])
+    for action in ("move", "contact", "district"):
+        response = client.post(f"/referrals/hub/{referral.pk}/{action}/", {"version": 1})
+        assert response.status_code == 404
+    referral.refresh_from_db()
+    assert referral.version == 1
+
+
+@pytest.mark.django_db
+def test_hub_pages_ask_anonymous_people_to_sign_in(client, referral):
+    for url in _hub_urls(referral):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_an_unknown_referral_is_404(client, hub_user):
+    client.force_login(hub_user)
+    assert client.get("/referrals/hub/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_queue_lists_open_referrals_oldest_first_with_counts(
+    client, hub_user, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for days in range(60):
+        ReferralFactory(submitted_at=now - dt.timedelta(days=days), status=Status.SUBMITTED)
+    oldest = ReferralFactory(submitted_at=now - dt.timedelta(days=90), status=Status.TRIAGED)
+    closed = ReferralFactory(submitted_at=now - dt.timedelta(days=100), status=Status.COMPLETED)
+    client.force_login(hub_user)
+    with django_assert_max_num_queries(10):
+        page = client.get("/referrals/triage/").content.decode()
+    references = re.findall(r">(ANW-\d\d-\d{6})<", page)
+    assert references[0] == oldest.reference
+    assert len(references) == 25
+    assert closed.reference not in page
+    assert "Submitted: <strong>60</strong>" in page
+    assert "Triaged: <strong>1</strong>" in page
+    assert "Page 1 of 3" in page
+    with django_assert_max_num_queries(10):
+        client.get("/referrals/triage/?page=3")
+
+
+@pytest.mark.django_db
+def test_the_queue_filters(client, hub_user, breckland, norwich):
+    now = timezone.now()
+    falls = ReferralFactory(pathway="falls", district=breckland, submitted_at=now)
+    waiting = ReferralFactory(district=norwich, submitted_at=now - dt.timedelta(days=8))
+    duplicate = ReferralFactory(district=norwich, possible_duplicate_of=waiting, submitted_at=now)
+    client.force_login(hub_user)
+
+    def shown(query):
+        page = client.get(f"/referrals/triage/?{query}").content.decode()
+        return {r.reference for r in (falls, waiting, duplicate) if r.reference in page}
+
+    assert shown("pathway=falls") == {falls.reference}
+    assert shown(f"district={norwich.pk}") == {waiting.reference, duplicate.reference}
+    assert shown("duplicates=on") == {duplicate.reference}
+    assert shown("waiting_days=7") == {waiting.reference}
+    assert shown("status=triaged") == set()
+    assert (
+        "No open referrals match these filters"
+        in client.get("/referrals/triage/?status=triaged").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_each_view_of_a_referral_is_audit_logged(client, hub_user, referral):
+    client.force_login(hub_user)
+    page = client.get(f"/referrals/hub/{referral.pk}/").content.decode()
+    assert referral.last_name in page
+    assert referral.nhs_number in page
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(referral.pk))
+    assert entry.actor == hub_user
+
+
+@pytest.mark.django_db
+def test_only_the_legal_moves_are_offered(client, hub_user, referral):
+    client.force_login(hub_user)
+    page = client.get(f"/referrals/hub/{referral.pk}/").content.decode()
+    assert "Mark as triaged" in page
+    assert "/close/ineligible/" in page and "/close/withdrawn/" in page
+    assert "Mark as active" not in page
+    assert "/close/completed/" not in page
+    assert "/close/unable_to_contact/" not in page
+    assert "Match to an activity" not in page
+
+
+@pytest.mark.django_db
+def test_a_move_from_the_page_is_recorded(client, hub_user, referral):
+    client.force_login(hub_user)
+    response = client.post(
+        f"/referrals/hub/{referral.pk}/move/",
+        {"to_status": "triaged", "version": 1, "note": "Eligible."},
+        follow=True,
+    )
+    assert "is now “Triaged”" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.TRIAGED
+    assert referral.status_changes.get().note == "Eligible."
+
+
+@pytest.mark.django_db
+def test_an_illegal_or_stale_move_is_refused_with_a_message(client, hub_user, referral):
+    client.force_login(hub_user)
+    response = client.post(
+        f"/referrals/hub/{referral.pk}/move/", {"to_status": "active", "version": 1}, follow=True
+    )
+    assert "cannot move to “Active”" in response.content.decode()
+    response = client.post(
+        f"/referrals/hub/{referral.pk}/move/", {"to_status": "triaged", "version": 7}, follow=True
+    )
+    assert "changed since you opened it" in response.content.decode()
+    referral.refresh_from_db()
+    assert (referral.status, referral.version) == (Status.SUBMITTED, 1)
+
+
+@pytest.mark.django_db
+def test_closing_asks_for_a_reason_beside_the_field(client, hub_user, referral):
+    client.force_login(hub_user)
+    url = f"/referrals/hub/{referral.pk}/close/ineligible/"
+    response = client.post(url, {"to_status": "ineligible", "version": 1, "note": ""})
+    assert response.status_code == 200
+    assert "Give a reason for closing the referral." in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
+    response = client.post(url, {"to_status": "ineligible", "version": 1, "note": "Under 16."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Status.INELIGIBLE
+
+
+@pytest.mark.django_db
+def test_a_closing_page_for_a_status_that_is_not_closing_is_404(client, hub_user, referral):
+    client.force_login(hub_user)
+    assert client.get(f"/referrals/hub/{referral.pk}/close/active/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_three_failed_calls_offer_unable_to_contact(client, hub_user, referral):
+    referral.status = Status.TRIAGED
+    referral.save()
+    client.force_login(hub_user)
+    for expected in (1, 2, 3):
+        client.post(
+            f"/referrals/hub/{referral.pk}/contact/",
+            {"version": expected, "method": "phone", "outcome": "no_answer"},
+        )
+    assert ContactAttempt.objects.filter(referral=referral).count() == 3
+    page = client.get(f"/referrals/hub/{referral.pk}/").content.decode()
+    assert "/close/unable_to_contact/" in page
+
+
+@pytest.mark.django_db
+def test_the_match_page_offers_the_district_and_pathway(client, hub_user, referral, breckland):
+    referral.status = Status.CONTACTED
+    referral.save()
+    here = ActivityOpportunityFactory(district=referral.district, activity="Walking football")
+    ActivityOpportunityFactory(district=breckland, activity="Far away swim")
+    ActivityOpportunityFactory(district=referral.district, activity="Closed yoga", is_active=False)
+    ActivityOpportunityFactory(
+        district=referral.district, activity="Falls class", for_general=False, for_falls=True
+    )
+    client.force_login(hub_user)
+    page = client.get(f"/referrals/hub/{referral.pk}/match/").content.decode()
+    assert "Walking football" in page
+    for other in ("Far away swim", "Closed yoga", "Falls class"):
+        assert other not in page
+    assert (
+        "Far away swim" in client.get(f"/referrals/hub/{referral.pk}/match/?all=1").content.decode()
+    )
+    response = client.post(
+        f"/referrals/hub/{referral.pk}/match/", {"opportunity": here.pk, "version": 1}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Status.MATCHED
+
+
+@pytest.mark.django_db
+def test_an_out_of_district_match_without_a_reason_shows_the_error(
+    client, hub_user, referral, breckland
+):
+    referral.status = Status.CONTACTED
+    referral.save()
+    far = ActivityOpportunityFactory(district=breckland)
+    client.force_login(hub_user)
+    response = client.post(
+        f"/referrals/hub/{referral.pk}/match/", {"opportunity": far.pk, "version": 1, "all": "1"}
+    )
+    assert response.status_code == 200
+    assert "This activity is in another district." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.CONTACTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"minutes": "-5"}, "between 0 and 10,080"),
+        ({"minutes": "20000"}, "between 0 and 10,080"),
+        ({"life_satisfaction": "12"}, "from 0 to 10"),
+        ({"completed_on": "2099-01-01"}, "in the future"),
+        ({"minutes": "lots"}, "Enter a whole number"),
+    ],
+)
+def test_a_bad_follow_up_shows_the_message_beside_the_field(
+    client, hub_user, referral, data, message
+):
+    referral.status = Status.ACTIVE
+    referral.save()
+    follow_up = FollowUp.objects.create(
+        referral=referral, timepoint="6w", due_on=timezone.localdate()
+    )
+    client.force_login(hub_user)
+    post = {"completed_on": timezone.localdate().isoformat(), "minutes": "90"} | data
+    response = client.post(f"/referrals/hub/{referral.pk}/follow-ups/{follow_up.pk}/", post)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.completed_on is None
+
+
+@pytest.mark.django_db
+def test_follow_ups_due_lists_due_and_overdue(client, hub_user, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for days in range(30):
+        r = ReferralFactory(status=Status.ACTIVE)
+        FollowUp.objects.create(referral=r, timepoint="6w", due_on=today - dt.timedelta(days=days))
+    later = ReferralFactory(status=Status.ACTIVE)
+    FollowUp.objects.create(referral=later, timepoint="6w", due_on=today + dt.timedelta(days=3))
+    client.force_login(hub_user)
+    with django_assert_max_num_queries(8):
+        page = client.get("/referrals/hub/follow-ups/").content.decode()
+    assert "Overdue" in page and "Page 1 of 2" in page
+    assert later.reference not in page
+    last = client.get("/referrals/hub/follow-ups/?page=2").content.decode()
+    assert "Due today" in last and later.reference not in last
+
+
+@pytest.mark.django_db
+def test_the_directory_lists_and_saves_activities(client, hub_user, norwich):
+    from tests.factories import PartnerFactory
+
+    provider = PartnerFactory(name="Fictional Leisure Trust")
+    client.force_login(hub_user)
+    response = client.post(
+        "/referrals/hub/activities/new/",
+        {
+            "activity": "Chair yoga",
+            "provider": provider.pk,
+            "district": norwich.pk,
+            "for_falls": "on",
+            "day_and_time": "Fridays 14:00",
+            "cost_per_session": "3.50",
+            "contact": "01603 111111",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/referrals/hub/activities/?pathway=falls").content.decode()
+    assert "Chair yoga" in page and "£3.50" in page
+    assert "Chair yoga" not in client.get("/referrals/hub/activities/?pathway=smi").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_activity_without_a_pathway_is_refused(client, hub_user, norwich):
+    from tests.factories import PartnerFactory
+
+    client.force_login(hub_user)
+    response = client.post(
+        "/referrals/hub/activities/new/",
+        {
+            "activity": "Chair yoga",
+            "provider": PartnerFactory().pk,
+            "district": norwich.pk,
+            "day_and_time": "Fridays",
+            "cost_per_session": "-1",
+            "contact": "x",
+        },
+    )
+    page = response.content.decode()
+    assert "Tick at least one pathway" in page
+    assert "The cost cannot be negative" in page
+
+
+@pytest.mark.django_db
+def test_subject_access_finds_only_that_person(client, hub_user):
+    person = ReferralFactory(nhs_number="9434765919")
+    again = ReferralFactory(nhs_number="9434765919", pathway="falls")
+    ContactAttemptFactory(referral=again, note="Left voicemail.")
+    someone_else = ReferralFactory(nhs_number="9434765870")
+    client.force_login(hub_user)
+    for query in ("943 476 5919", person.reference.lower()):
+        page = client.get("/referrals/hub/subject-access/", {"q": query}).content.decode()
+        assert person.reference in page and again.reference in page
+        assert someone_else.reference not in page
+        assert someone_else.last_name not in page
+    response = client.get("/referrals/hub/subject-access/", {"q": "9434765919", "format": "json"})
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert {r["reference"] for r in data["referrals"]} == {person.reference, again.reference}
+    assert data["referrals"][1]["contact_attempts"][0]["note"] == "Left voicemail."
+    assert someone_else.nhs_number not in response.content.decode()
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() >= 2
+
+
+@pytest.mark.django_db
+def test_subject_access_with_no_match_says_so(client, hub_user):
+    ReferralFactory()
+    client.force_login(hub_user)
+    page = client.get("/referrals/hub/subject-access/", {"q": "ANW-99-000001"}).content.decode()
+    assert "Nothing is held" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_the_notice_setting_is_for_referrers(client, users_by_role, role):
+    client.force_login(users_by_role[role])
+    response = client.get("/referrals/notifications/")
+    assert response.status_code == (200 if role in {roles.REFERRER, roles.ADMIN} else 403)
+
+
+@pytest.mark.django_db
+def test_a_referrer_opts_in_to_notices(client, referrer_a):
+    client.force_login(referrer_a)
+    response = client.post("/referrals/notifications/", {"email_on_update": "on"}, follow=True)
+    assert "You will be e-mailed" in response.content.decode()
+    assert ReferrerNotificationSetting.objects.get(user=referrer_a).email_on_update
+    client.post("/referrals/notifications/", {})
+    assert not ReferrerNotificationSetting.objects.get(user=referrer_a).email_on_update
