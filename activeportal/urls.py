@@ -20,4 +20,5 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
+    path("transparency/", include("funding.public_urls")),
 ]

@@ -64,6 +64,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "funding.view_allocation",
         "funding.add_allocation",
         "funding.change_allocation",
+        "funding.view_importbatch",
+        "funding.add_importbatch",
+        "funding.change_importbatch",
         "referrals.view_referrerorganisation",
     ],
     ADMIN: [],  # every permission: see sync_roles
