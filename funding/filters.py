@@ -14,8 +14,8 @@ def _years() -> list[tuple[int, str]]:
 
 
 class AllocationFilter(django_filters.FilterSet):
-    financial_year = django_filters.TypedChoiceFilter(
-        label="Financial year", choices=_years, coerce=int, empty_label="All years"
+    financial_year = django_filters.ChoiceFilter(
+        label="Financial year", choices=_years, empty_label="All years"
     )
     district = django_filters.ModelChoiceFilter(
         queryset=District.objects.order_by("name"), empty_label="All districts"
