@@ -10,6 +10,8 @@ from districts.models import District, Partner
 
 from .models import Allocation, FundingStream, ImportBatch
 
+ZERO = Decimal("0.00")  # sums come back with pence on PostgreSQL; keep SQLite the same
+
 
 def district_totals_for_year(*, financial_year: int) -> list[dict]:
     """Money into each district in the year (withdrawn allocations excluded), by name."""
@@ -59,8 +61,8 @@ class DistrictFigures:
     name: str
     ons_code: str
     population: int
-    total: Decimal = Decimal("0")
-    previous: Decimal = Decimal("0")
+    total: Decimal = Decimal("0.00")
+    previous: Decimal = Decimal("0.00")
     by_stream: dict[str, Decimal] = field(default_factory=dict)
 
     @property
@@ -83,11 +85,11 @@ class FundingFigures:
 
     @property
     def total(self) -> Decimal:
-        return sum((d.total for d in self.districts), Decimal("0"))
+        return sum((d.total for d in self.districts), ZERO)
 
     @property
     def previous_total(self) -> Decimal:
-        return sum((d.previous for d in self.districts), Decimal("0"))
+        return sum((d.previous for d in self.districts), ZERO)
 
 
 def funding_figures(*, financial_year: int) -> FundingFigures:
@@ -116,8 +118,8 @@ def funding_figures(*, financial_year: int) -> FundingFigures:
             continue
         name = row["stream__name"]
         district.total += row["total"]
-        district.by_stream[name] = district.by_stream.get(name, Decimal("0")) + row["total"]
-        stream_totals[name] = stream_totals.get(name, Decimal("0")) + row["total"]
+        district.by_stream[name] = district.by_stream.get(name, ZERO) + row["total"]
+        stream_totals[name] = stream_totals.get(name, ZERO) + row["total"]
     return FundingFigures(
         financial_year=financial_year,
         districts=list(districts.values()),

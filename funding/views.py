@@ -59,7 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             bar_chart(
                 categories=names,
                 series={
-                    s: [d.by_stream.get(s, 0) for d in figures.districts] for s in figures.streams
+                    s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
+                    for s in figures.streams
                 },
                 y_title="£",
                 stacked=True,
@@ -101,7 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "link": link,
             "per_resident": d.per_resident,
             "change": d.change,
-            "stream_amounts": [d.by_stream.get(s, 0) for s in figures.streams],
+            "stream_amounts": [d.by_stream.get(s, selectors.ZERO) for s in figures.streams],
         }
         for d, link in zip(figures.districts, links, strict=True)
     ]
@@ -145,7 +146,12 @@ def _dashboard_table(table: str, figures) -> tuple[list[str], list[list]]:
     if table == "streams":
         headers = ["District", "ONS code", *figures.streams, "Total (£)"]
         rows = [
-            [d.name, d.ons_code, *[d.by_stream.get(s, 0) for s in figures.streams], d.total]
+            [
+                d.name,
+                d.ons_code,
+                *[d.by_stream.get(s, selectors.ZERO) for s in figures.streams],
+                d.total,
+            ]
             for d in figures.districts
         ]
         rows.append(

@@ -138,12 +138,12 @@ def test_each_dashboard_table_downloads_as_csv(client, manager, two_years):
     client.force_login(manager)
     streams = client.get("/funding/download/streams/?year=2024").content.decode("utf-8-sig")
     assert streams.splitlines()[0] == "District,ONS code,Active NoW,HAF,Total (£)"
-    assert "Breckland,E07000143,40000,60000,100000" in streams
-    assert "Total,,90000,60000,150000" in streams
+    assert "Breckland,E07000143,40000.00,60000.00,100000.00" in streams
+    assert "Total,,90000.00,60000.00,150000.00" in streams
     resident = client.get("/funding/download/per-resident/?year=2024").content.decode("utf-8-sig")
-    assert "Breckland,E07000143,100000,100000,1.00" in resident
+    assert "Breckland,E07000143,100000,100000.00,1.00" in resident
     yoy = client.get("/funding/download/year-on-year/?year=2024").content.decode("utf-8-sig")
-    assert "Breckland,E07000143,30000,100000,70000" in yoy
+    assert "Breckland,E07000143,30000.00,100000.00,70000.00" in yoy
     assert client.get("/funding/download/nonsense/").status_code == 404
 
 
