@@ -28,6 +28,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME", "Active Norfolk")
+# 360Giving open data: the prefix of every grant identifier (registered with 360Giving) and the
+# funder's organisation identifier (org-id.guide, e.g. GB-CHC-1234567).
+OPEN_DATA_PREFIX = env_str("OPEN_DATA_PREFIX", "360G-activeportal")
+FUNDING_ORG_ID = env_str("FUNDING_ORG_ID", "360G-activeportal")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -165,6 +169,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+# An import batch keeps its parsed rows between preview and confirm: audit the batch, not the blob.
+AUDITLOG_INCLUDE_TRACKING_MODELS = ({"model": "funding.importbatch", "exclude_fields": ["rows"]},)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Allocation, FundingStream
+from .models import Allocation, FundingStream, ImportBatch
 
 
 @admin.register(FundingStream)
@@ -17,3 +17,20 @@ class AllocationAdmin(admin.ModelAdmin):
     list_filter = ["financial_year", "status", "stream", "district"]
     list_select_related = ["stream", "district"]
     autocomplete_fields = ["recipient"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "status", "row_count", "total", "created_by", "imported_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "sha256"]
+    exclude = ["rows"]
+    readonly_fields = [
+        "file_name",
+        "sha256",
+        "status",
+        "row_count",
+        "total",
+        "created_by",
+        "imported_at",
+    ]

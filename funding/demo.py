@@ -1,7 +1,7 @@
 """Demo funding: Active Norfolk's streams and allocations (../shared/data/norfolk-2024-25.md).
 
 The 2024-25 allocations add up, district by district, to the published figures (£2,959,098 in
-all). The split of each district's total between the four streams is illustrative: the
+all); a smaller 2023-24 year gives the year-on-year view something to compare. The split of each district's total between the four streams is illustrative: the
 published page gives only the totals. Active NoW also has its 2022-23 and 2023-24 money, so
 the programme's investment to date is the published £450k.
 """
@@ -102,6 +102,21 @@ def split_2024_25(total: int, active_now: int) -> dict[str, int]:
     return {HAF: haf, OSF: osf, ACTIVE_NOW: active_now, HWP: rest - haf - osf}
 
 
+# 2023-24, so the dashboard has a year to compare: the other streams at about nine tenths of
+# their 2024-25 money (Active NoW's 2023-24 money is in ACTIVE_NOW_BY_YEAR).
+SHARE_2023_24 = (9, 10)
+
+
+def split_2023_24(total: int, active_now: int) -> dict[str, int]:
+    """The illustrative 2023-24 money per stream for a district, in whole pounds."""
+    numerator, denominator = SHARE_2023_24
+    return {
+        stream: amount * numerator // denominator
+        for stream, amount in split_2024_25(total, active_now).items()
+        if stream != ACTIVE_NOW
+    }
+
+
 def load_funding(districts: dict[str, District]) -> None:
     """Create or update the streams and the demo allocations (idempotent)."""
     streams = {}
@@ -123,6 +138,10 @@ def load_funding(districts: dict[str, District]) -> None:
         for stream_name, amount in parts.items():
             recipient = councils.get(district_name) if stream_name == HWP else None
             _allocate(streams[stream_name], districts[district_name], 2024, amount, recipient)
+        earlier = split_2023_24(total, ACTIVE_NOW_BY_YEAR[2024][district_name])
+        for stream_name, amount in earlier.items():
+            recipient = councils.get(district_name) if stream_name == HWP else None
+            _allocate(streams[stream_name], districts[district_name], 2023, amount, recipient)
 
 
 def _allocate(stream, district, year, amount, recipient) -> None:

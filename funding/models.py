@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 from activeportal.lib.fy import fy_label
@@ -49,6 +50,14 @@ class Allocation(models.Model):
     purpose = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWARDED)
     award_date = models.DateField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        help_text="The imported file this allocation came from, if any.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,5 +74,57 @@ class Allocation(models.Model):
         ]
         indexes = [models.Index(fields=["financial_year", "district"])]
 
+    # The status moves forward only: planned → awarded → paid; anything not yet paid may be
+    # withdrawn. Paid and withdrawn are final.
+    NEXT_STATUSES = {
+        Status.PLANNED: (Status.AWARDED, Status.WITHDRAWN),
+        Status.AWARDED: (Status.PAID, Status.WITHDRAWN),
+        Status.PAID: (),
+        Status.WITHDRAWN: (),
+    }
+
     def __str__(self) -> str:
         return f"{self.stream} → {self.district} {fy_label(self.financial_year)}: £{self.amount}"
+
+    def next_statuses(self) -> tuple[str, ...]:
+        """The statuses this allocation may move to from its current one."""
+        return self.NEXT_STATUSES[Allocation.Status(self.status)]
+
+
+class ImportBatch(models.Model):
+    """One uploaded allocations file: previewed first, then imported whole or not at all.
+
+    The parsed rows wait here (not in the session) between the preview and the confirmation.
+    The file's SHA-256 spots the same file uploaded again, so it is never imported twice.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not imported"
+        IMPORTED = "imported", "Imported"
+        REPLACED = "replaced", "Replaced by a later import of the same file"
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=models.Q(status="imported"),
+                name="importbatch_one_import_per_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

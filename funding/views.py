@@ -1,23 +1,446 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
-from activeportal.lib.fy import fy_current
+from activeportal.lib.charts import bar_chart, chart_html
+from activeportal.lib.export import table_download
+from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
+from activeportal.lib.money import format_gbp
 
-from .selectors import allocation_years, district_totals_for_year
+from . import opendata, selectors, services
+from .filters import AllocationFilter
+from .forms import (
+    AllocationForm,
+    AllocationStatusForm,
+    ImportUploadForm,
+    StreamForm,
+    YearChoiceForm,
+)
+from .models import Allocation, FundingStream, ImportBatch
+
+ALLOCATIONS_PER_PAGE = 50
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+def _chosen_year(request: HttpRequest) -> tuple[int, YearChoiceForm]:
+    years = selectors.dashboard_years()
+    form = YearChoiceForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    if not form.is_bound:
+        form = YearChoiceForm(initial={"year": year}, years=years)
+    return year, form
+
+
+def _district_link(figures, district) -> str:
+    query = urlencode({"financial_year": figures.financial_year, "district": district.pk})
+    return f"{reverse('funding:allocation-list')}?{query}"
 
 
 @role_required(MANAGER)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The manager's home: money into each district in the latest year with allocations."""
-    years = allocation_years()
-    year = years[0] if years else fy_current()
-    rows = district_totals_for_year(financial_year=year)
-    total = sum(row["total"] for row in rows)
+    """The manager's home: a year's money by district and stream, per resident, year on year."""
+    year, form = _chosen_year(request)
+    figures = selectors.funding_figures(financial_year=year)
+    names = [d.name for d in figures.districts]
+    links = [_district_link(figures, d) for d in figures.districts]
+    charts = {}
+    if figures.total:
+        charts["streams"] = chart_html(
+            bar_chart(
+                categories=names,
+                series={
+                    s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
+                    for s in figures.streams
+                },
+                y_title="£",
+                stacked=True,
+                links=links,
+            ),
+            chart_id="chart-streams",
+            label=f"Bar chart of money into each district by stream, {fy_label(year)}. "
+            "The same figures are in the table beside it.",
+        )
+        charts["per_resident"] = chart_html(
+            bar_chart(
+                categories=names,
+                series={"£ per resident": [d.per_resident or 0 for d in figures.districts]},
+                y_title="£ per resident",
+                links=links,
+                money=False,
+            ),
+            chart_id="chart-per-resident",
+            label=f"Bar chart of pounds per resident in each district, {fy_label(year)}. "
+            "The same figures are in the table beside it.",
+        )
+        charts["year_on_year"] = chart_html(
+            bar_chart(
+                categories=names,
+                series={
+                    fy_label(year - 1): [d.previous for d in figures.districts],
+                    fy_label(year): [d.total for d in figures.districts],
+                },
+                y_title="£",
+                links=links,
+            ),
+            chart_id="chart-year-on-year",
+            label=f"Bar chart of money into each district in {fy_label(year - 1)} and "
+            f"{fy_label(year)}. The same figures are in the table beside it.",
+        )
+    rows = [
+        {
+            **vars(d),
+            "link": link,
+            "per_resident": d.per_resident,
+            "change": d.change,
+            "stream_amounts": [d.by_stream.get(s, selectors.ZERO) for s in figures.streams],
+        }
+        for d, link in zip(figures.districts, links, strict=True)
+    ]
     return render(
         request,
         "funding/dashboard.html",
-        {"year": year, "rows": rows, "total": total},
+        {
+            "year": year,
+            "previous_year": year - 1,
+            "form": form,
+            "figures": figures,
+            "rows": rows,
+            "total": figures.total,
+            "charts": charts,
+            "stream_totals": [figures.stream_totals[s] for s in figures.streams],
+        },
+    )
+
+
+DASHBOARD_TABLES = {
+    "streams": "money by district and stream",
+    "per-resident": "money per resident",
+    "year-on-year": "year on year",
+}
+
+
+@role_required(MANAGER)
+def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV, for the chosen year."""
+    if table not in DASHBOARD_TABLES:
+        raise Http404
+    year, _ = _chosen_year(request)
+    figures = selectors.funding_figures(financial_year=year)
+    headers, rows = _dashboard_table(table, figures)
+    return table_download(
+        filename=f"funding-{table}-{fy_label(year)}", headers=headers, rows=rows, fmt="csv"
+    )
+
+
+def _dashboard_table(table: str, figures) -> tuple[list[str], list[list]]:
+    if table == "streams":
+        headers = ["District", "ONS code", *figures.streams, "Total (£)"]
+        rows = [
+            [
+                d.name,
+                d.ons_code,
+                *[d.by_stream.get(s, selectors.ZERO) for s in figures.streams],
+                d.total,
+            ]
+            for d in figures.districts
+        ]
+        rows.append(
+            ["Total", "", *[figures.stream_totals[s] for s in figures.streams], figures.total]
+        )
+    elif table == "per-resident":
+        headers = ["District", "ONS code", "Residents", "Invested (£)", "£ per resident"]
+        rows = [
+            [d.name, d.ons_code, d.population, d.total, d.per_resident] for d in figures.districts
+        ]
+    else:
+        year = figures.financial_year
+        headers = ["District", "ONS code", f"{fy_label(year - 1)} (£)", f"{fy_label(year)} (£)"]
+        headers.append("Change (£)")
+        rows = [[d.name, d.ons_code, d.previous, d.total, d.change] for d in figures.districts]
+    return headers, rows
+
+
+# --- streams -----------------------------------------------------------------------------------
+
+
+@role_required(MANAGER)
+def stream_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "funding/stream_list.html", {"streams": selectors.stream_list()})
+
+
+@role_required(MANAGER)
+def stream_create(request: HttpRequest) -> HttpResponse:
+    form = StreamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        stream = _call(form, services.stream_create, **form.cleaned_data)
+        if stream:
+            messages.success(request, f"Funding stream “{stream}” added.")
+            return redirect("funding:stream-list")
+    return render(request, "funding/stream_form.html", {"form": form, "stream": None})
+
+
+@role_required(MANAGER)
+def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stream = get_object_or_404(FundingStream, pk=pk)
+    form = StreamForm(request.POST or None, instance=stream)
+    if request.method == "POST" and form.is_valid():
+        stream = _call(
+            form,
+            services.stream_update,
+            stream=get_object_or_404(FundingStream, pk=pk),
+            **form.cleaned_data,
+        )
+        if stream:
+            messages.success(request, f"Funding stream “{stream}” saved.")
+            return redirect("funding:stream-list")
+    return render(request, "funding/stream_form.html", {"form": form, "stream": stream})
+
+
+@role_required(MANAGER)
+def stream_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then deactivate: the stream's allocations stay, it takes no new ones."""
+    stream = get_object_or_404(FundingStream, pk=pk)
+    if request.method == "POST":
+        services.stream_set_active(stream=stream, is_active=False)
+        messages.success(request, f"Funding stream “{stream}” deactivated.")
+        return redirect("funding:stream-list")
+    return render(request, "funding/stream_deactivate.html", {"stream": stream})
+
+
+@role_required(MANAGER)
+@require_POST
+def stream_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    stream = get_object_or_404(FundingStream, pk=pk)
+    services.stream_set_active(stream=stream, is_active=True)
+    messages.success(request, f"Funding stream “{stream}” is active again.")
+    return redirect("funding:stream-list")
+
+
+# --- allocations -------------------------------------------------------------------------------
+
+ALLOCATION_HEADERS = [
+    "Financial year",
+    "District",
+    "ONS code",
+    "Stream",
+    "Amount (£)",
+    "Recipient",
+    "Purpose",
+    "Status",
+    "Award date",
+]
+
+
+@role_required(MANAGER)
+def allocation_list(request: HttpRequest) -> HttpResponse:
+    """Allocations filtered by year, district, stream and status; paginated or downloaded."""
+    filterset = AllocationFilter(request.GET or None, queryset=selectors.allocation_list())
+    allocations = filterset.qs
+    fmt = request.GET.get("download")
+    if fmt in ("csv", "xlsx"):
+        rows = (
+            [
+                fy_label(a.financial_year),
+                a.district.name,
+                a.district.ons_code,
+                a.stream.name,
+                a.amount,
+                a.recipient.name if a.recipient else "",
+                a.purpose,
+                a.get_status_display(),
+                a.award_date,
+            ]
+            for a in allocations.iterator(chunk_size=2000)
+        )
+        return table_download(
+            filename="allocations", headers=ALLOCATION_HEADERS, rows=rows, fmt=fmt
+        )
+    page = Paginator(allocations, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("download", None)
+    return render(
+        request,
+        "funding/allocation_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(MANAGER)
+def allocation_create(request: HttpRequest) -> HttpResponse:
+    form = AllocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allocation = _call(form, services.allocation_create, **form.cleaned_data)
+        if allocation:
+            messages.success(request, f"Allocation added: {allocation}.")
+            return redirect("funding:allocation-list")
+    return render(request, "funding/allocation_form.html", {"form": form, "allocation": None})
+
+
+@role_required(MANAGER)
+def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_object_or_404(selectors.allocation_list(), pk=pk)
+    form = AllocationForm(request.POST or None, instance=allocation)
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            form,
+            services.allocation_update,
+            allocation=get_object_or_404(Allocation, pk=pk),
+            **form.cleaned_data,
+        )
+        if saved:
+            messages.success(request, f"Allocation saved: {saved}.")
+            return redirect("funding:allocation-list")
+    return render(request, "funding/allocation_form.html", {"form": form, "allocation": allocation})
+
+
+@role_required(MANAGER)
+def allocation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an allocation along planned → awarded → paid, or withdraw it."""
+    allocation = get_object_or_404(selectors.allocation_list(), pk=pk)
+    form = AllocationStatusForm(request.POST or None, allocation=allocation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_set_status(
+                allocation=allocation, status=form.cleaned_data["status"]
+            )
+        except services.FundingError as error:
+            form.add_error("status", str(error))
+        else:
+            messages.success(
+                request, f"The allocation is now {allocation.get_status_display().lower()}."
+            )
+            return redirect("funding:allocation-list")
+    return render(
+        request, "funding/allocation_status.html", {"form": form, "allocation": allocation}
+    )
+
+
+def _call(form, service, **kwargs):
+    """Run a service; put its refusal beside the field (or above the form) and return None."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+    except services.FundingError as error:
+        form.add_error(None, str(error))
+    return None
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+MAX_ERRORS_SHOWN = 200
+
+
+@role_required(MANAGER)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX file; every row is checked before anything else happens."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    problem, errors = None, []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_preview(
+                file_name=upload.name, content=upload.read(), user=request.user
+            )
+        except services.AllocationImportError as error:
+            problem, errors = str(error), error.errors
+        else:
+            return redirect("funding:import-preview", pk=batch.pk)
+    return render(
+        request,
+        "funding/import_upload.html",
+        {
+            "form": form,
+            "problem": problem,
+            "errors": errors[:MAX_ERRORS_SHOWN],
+            "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            "recent": ImportBatch.objects.select_related("created_by")
+            .filter(status__in=[ImportBatch.Status.IMPORTED, ImportBatch.Status.REPLACED])
+            .defer("rows")[:10],
+        },
+    )
+
+
+@role_required(MANAGER)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a checked file would import, with totals per district, before the manager confirms."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    return render(
+        request,
+        "funding/import_preview.html",
+        {
+            "batch": batch,
+            "summary": selectors.import_batch_summary(batch=batch),
+            "rows": selectors.import_preview_rows(batch=batch),
+            "earlier": selectors.import_earlier(batch=batch)
+            if batch.status == ImportBatch.Status.PREVIEWED
+            else None,
+        },
+    )
+
+
+@role_required(MANAGER)
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        result = services.import_confirm(
+            batch=batch, user=request.user, replace=request.POST.get("replace") == "1"
+        )
+    except services.AllocationImportError as error:
+        messages.error(request, str(error))
+        return redirect("funding:import-preview", pk=batch.pk)
+    text = f"Imported {result.created} allocations ({format_gbp(result.batch.total)})"
+    if result.replaced:
+        text += f", replacing the {result.replaced} rows of the earlier import of this file"
+    messages.success(request, text + ".")
+    return redirect("funding:dashboard")
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public: where the partnership's money went in a year, by district and by stream."""
+    year, form = _chosen_year(request)
+    figures = selectors.funding_figures(financial_year=year)
+    return render(
+        request, "funding/transparency.html", {"year": year, "form": form, "figures": figures}
+    )
+
+
+def open_data(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
+    """Public: the year's grants in the 360Giving Data Standard, as CSV or JSON."""
+    try:
+        financial_year = fy_parse(year)
+    except FinancialYearError as error:
+        raise Http404 from error
+    allocations = selectors.open_data_allocations(financial_year=financial_year)
+    filename = f"360giving-{year}"
+    if fmt == "json":
+        response = HttpResponse(
+            opendata.grants_json(allocations), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    return table_download(
+        filename=filename,
+        headers=opendata.CSV_HEADERS,
+        rows=opendata.grants_csv_rows(allocations),
+        fmt="csv",
     )

@@ -30,7 +30,7 @@ def test_labels_and_parses_round_trip():
     assert fy_parse(fy_label(2031)) == 2031
 
 
-@pytest.mark.parametrize("bad", ["2024", "2024-26", "24-25", "2024-2026", "twenty", ""])
+@pytest.mark.parametrize("bad", ["2024", "2024-26", "24-25", "24/25", "2024-2026", "twenty", ""])
 def test_it_refuses_what_is_not_a_financial_year(bad):
     with pytest.raises(FinancialYearError, match="is not a financial year"):
         fy_parse(bad)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from activeportal.lib.money import format_gbp, to_pounds
+import pytest
+
+from activeportal.lib.money import format_gbp, parse_pounds, to_pounds
 
 
 def test_money_is_shown_in_whole_pounds_with_thousands():
@@ -19,3 +21,36 @@ def test_pence_when_asked():
 def test_to_pounds_rounds_half_up_to_the_penny():
     assert to_pounds("0.005") == Decimal("0.01")
     assert to_pounds(3) == Decimal("3.00")
+
+
+@pytest.mark.parametrize(
+    ("text", "pounds"),
+    [
+        ("12345.67", Decimal("12345.67")),
+        ("12,345.67", Decimal("12345.67")),
+        ("£12,345.67", Decimal("12345.67")),
+        ("£1,234,567", Decimal("1234567.00")),
+        (" 5 ", Decimal("5.00")),
+        ("0", Decimal("0.00")),
+        (1234.5, Decimal("1234.50")),
+    ],
+)
+def test_parse_pounds_reads_what_a_spreadsheet_holds(text, pounds):
+    assert parse_pounds(text) == pounds
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12,34x", "'12,34x' is not an amount in pounds"),
+        ("12,34", "is not an amount in pounds"),
+        ("12.345", "is not an amount in pounds"),
+        ("", "is not an amount in pounds"),
+        ("-5", "'-5' is negative: amounts are £0 or more"),
+        ("£-5", "is negative"),
+        ("10000000000", "is too large"),
+    ],
+)
+def test_parse_pounds_refuses_what_is_not_an_amount(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_pounds(text)

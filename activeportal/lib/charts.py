@@ -1,0 +1,74 @@
+"""Plotly charts rendered with the page (plotly.js is served locally, never from a CDN).
+
+Every chart sits beside a table holding the same figures, so the chart is a picture of the
+table: screen-reader users and keyboard users read (and follow links in) the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Colour-blind-safe palette (Okabe and Ito).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def bar_chart(
+    *,
+    categories: Sequence[str],
+    series: dict[str, Sequence[Decimal | float | int]],
+    y_title: str,
+    stacked: bool = False,
+    links: Sequence[str] | None = None,
+    money: bool = True,
+) -> go.Figure:
+    """A vertical bar chart, one trace per series (stacked or grouped).
+
+    ``links`` (one URL per category) go into each bar's custom data, so a click on a bar
+    opens that category's page (static/js/charts.js).
+    """
+    fig = go.Figure()
+    hover = "%{x}<br>%{fullData.name}: " + ("£%{y:,.0f}" if money else "%{y:,.2f}")
+    for index, (name, values) in enumerate(series.items()):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=list(categories),
+                y=[float(value) for value in values],
+                customdata=list(links) if links else None,
+                marker_color=PALETTE[index % len(PALETTE)],
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack" if stacked else "group",
+        template="plotly_white",
+        margin={"l": 60, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        yaxis={"title": y_title, "tickprefix": "£" if money else "", "tickformat": ",.0f"},
+        font={"family": "system-ui, sans-serif", "size": 13},
+        height=420,
+    )
+    return fig
+
+
+def chart_html(fig: go.Figure, *, chart_id: str, label: str) -> SafeString:
+    """The figure as an HTML fragment: a labelled image whose table is beside it.
+
+    The chart is drawn by the page's plotly.js (``vendor/plotly/plotly.min.js``), with no mode
+    bar: its controls would be a second, unlabelled way to reach figures the table gives.
+    """
+    body = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=chart_id,
+        config={"displayModeBar": False, "responsive": True},
+    )
+    # Plotly writes the figure's data as JSON with "</" escaped, so text from the database
+    # cannot close the script element.
+    body = mark_safe(body)  # noqa: S308
+    return format_html('<div class="portal-chart" role="img" aria-label="{}">{}</div>', label, body)
