@@ -12,6 +12,9 @@ NAV_ITEMS = [
     ("Referrals", "referrals:home", (roles.REFERRER,)),
     ("Triage queue", "referrals:triage", (roles.HUB,)),
     ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
+    ("Work log", "districts:worklog", (roles.OFFICER, roles.HUB, roles.MANAGER)),
+    ("Districts", "districts:list", (roles.OFFICER, roles.HUB, roles.MANAGER)),
+    ("Partners", "districts:partners", (roles.OFFICER, roles.HUB, roles.MANAGER)),
 ]
 
 
