@@ -148,6 +148,10 @@ def _worklog_filter(request) -> WorkLogFilter:
     )
 
 
+def _filter_invalid(filterset) -> bool:
+    return filterset.is_bound and not filterset.is_valid()
+
+
 @staff_required
 def worklog_list(request: HttpRequest) -> HttpResponse:
     """The work log, filtered and paginated; officers may change their own entries."""
@@ -156,7 +160,7 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
 
 
 def _worklog_page(request, filterset, *, status: int = 200) -> HttpResponse:
-    entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    entries = filterset.queryset.none() if _filter_invalid(filterset) else filterset.qs
     page = _page(request, entries)
     editable = set(
         selectors.worklog_editable_by(user=request.user)
@@ -194,7 +198,7 @@ WORKLOG_HEADERS = [
 def worklog_download(request: HttpRequest) -> HttpResponse:
     """CSV of the filtered work log (every matching row, not just one page)."""
     filterset = _worklog_filter(request)
-    if not filterset.is_valid():
+    if _filter_invalid(filterset):
         messages.error(request, "The download was not made: correct the filter below first.")
         return _worklog_page(request, filterset, status=400)
     rows = (
