@@ -48,6 +48,9 @@ class WorkLogEntryForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"partners": "Partners of the entry's district who were involved."}
+        error_messages = {
+            "people_reached": {"min_value": "People reached cannot be negative."},
+        }
 
     def __init__(self, *args, districts, partners, **kwargs):
         super().__init__(*args, **kwargs)

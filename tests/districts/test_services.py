@@ -109,7 +109,7 @@ def test_partner_update_keeps_districts_the_officer_does_not_look_after(
 
 def test_priorities_move_up_and_down(officer_breckland, breckland):
     framework = FrameworkForActionFactory(district=breckland)
-    first, second, third = (
+    first, _second, third = (
         services.priority_create(framework=framework, user=officer_breckland, title=t)
         for t in ("One", "Two", "Three")
     )
