@@ -151,4 +151,3 @@ def self_referral_thanks(request: HttpRequest) -> HttpResponse:
         raise Http404("Self-referral is not available.")
     reference = request.session.get(SELF_REFERRAL_SESSION_KEY)
     return render(request, "referrals/self_referral_thanks.html", {"reference": reference})
-

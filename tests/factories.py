@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
 
 from activeportal.accounts.models import User
-from districts.models import District, OfficerAssignment, Partner
+from districts.models import (
+    ActionItem,
+    District,
+    FrameworkForAction,
+    OfficerAssignment,
+    Partner,
+    Priority,
+    PriorityArea,
+    WorkLogEntry,
+)
 from funding.models import Allocation, FundingStream
 from referrals.models import ReferrerOrganisation
 
@@ -81,3 +91,44 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     district = factory.SubFactory(DistrictFactory)
     financial_year = 2024
     amount = Decimal("1000.00")
+
+
+class WorkLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkLogEntry
+
+    officer = factory.SubFactory(UserFactory)
+    district = factory.SubFactory(DistrictFactory)
+    date = datetime.date(2024, 6, 1)
+    kind = WorkLogEntry.Kind.MEETING
+    priority_area = PriorityArea.RELATIONSHIPS
+    summary = factory.Sequence(lambda n: f"Meeting {n}")
+    hours = Decimal("2.00")
+
+
+class FrameworkForActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrameworkForAction
+
+    district = factory.SubFactory(DistrictFactory)
+    start_year = 2024
+    end_year = 2027
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    framework = factory.SubFactory(FrameworkForActionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    priority = factory.SubFactory(PriorityFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")
+    owner = "Locality officer"
+    due_date = datetime.date(2025, 3, 31)

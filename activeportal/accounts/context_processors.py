@@ -14,6 +14,9 @@ NAV_ITEMS = [
     ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
     ("Impact", "reports:index", (roles.MANAGER,)),
     ("E-mail notices", "referrals:notifications", (roles.REFERRER,)),
+    ("Work log", "districts:worklog", (roles.OFFICER, roles.HUB, roles.MANAGER)),
+    ("Districts", "districts:list", (roles.OFFICER, roles.HUB, roles.MANAGER)),
+    ("Partners", "districts:partners", (roles.OFFICER, roles.HUB, roles.MANAGER)),
 ]
 
 

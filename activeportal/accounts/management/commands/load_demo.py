@@ -7,7 +7,7 @@ from django.db import transaction
 from activeportal.accounts.demo import DEMO_PASSWORD, load_demo_users
 from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_gbp
-from districts.demo import load_districts
+from districts.demo import load_district_work, load_districts
 from funding.demo import load_funding
 from funding.models import Allocation
 from referrals.demo import load_referrer_organisations
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             load_funding(districts)
             organisations = load_referrer_organisations(districts)
             users = load_demo_users(districts, organisations)
+            load_district_work(districts)
             load_hub_demo()
             load_reports_demo()  # last: the statistics are built from everything above
 

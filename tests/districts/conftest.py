@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+from districts.models import CaseStudy, Testimonial
+from tests.factories import (
+    ActionItemFactory,
+    FrameworkForActionFactory,
+    PartnerFactory,
+    PriorityFactory,
+    WorkLogEntryFactory,
+)
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The production algorithm with one iteration: these tests make many users."""
+
+    iterations = 1
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.districts.conftest.QuickPBKDF2PasswordHasher"]
+
+
+@pytest.fixture
+def breckland_records(officer_breckland, breckland):
+    """One of each record in Breckland, owned by Breckland's officer."""
+    framework = FrameworkForActionFactory(district=breckland)
+    priority = PriorityFactory(framework=framework, title="Older adults")
+    partner = PartnerFactory(name="Breckland Walking Group")
+    partner.districts.add(breckland)
+    common = {"district": breckland, "programme": "Active NoW", "created_by": officer_breckland}
+    return {
+        "framework": framework,
+        "priority": priority,
+        "action": ActionItemFactory(priority=priority),
+        "partner": partner,
+        "entry": WorkLogEntryFactory(
+            officer=officer_breckland, district=breckland, date=datetime.date(2024, 6, 3)
+        ),
+        "case_study": CaseStudy.objects.create(
+            title="Back to bowls", who="Participant, 70s", text="Story text", **common
+        ),
+        "testimonial": Testimonial.objects.create(who="Walker", text="Loved it", **common),
+    }
