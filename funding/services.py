@@ -270,7 +270,10 @@ def _allocation_from_row(row: dict, batch: ImportBatch) -> Allocation:
 def queue_statistics_rebuild(*, financial_years: set[int]) -> None:
     """Hook called after funding changes commit: the statistics of these years are stale.
 
-    The reports app queues its statistics (impact snapshot) rebuild here; until it exists,
-    there is nothing to rebuild.
+    Social value per £1 reads the allocations, so the impact snapshots are rebuilt (all years:
+    the investment to date of every later year changes too).
     """
-    return None
+    from reports.tasks import statistics_rebuild_after_import
+
+    if financial_years:
+        statistics_rebuild_after_import()

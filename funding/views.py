@@ -14,6 +14,7 @@ from activeportal.lib.charts import bar_chart, chart_html
 from activeportal.lib.export import table_download
 from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
 from activeportal.lib.money import format_gbp
+from reports.selectors import public_impact_figures
 
 from . import opendata, selectors, services
 from .filters import AllocationFilter
@@ -419,8 +420,11 @@ def transparency(request: HttpRequest) -> HttpResponse:
     """Public: where the partnership's money went in a year, by district and by stream."""
     year, form = _chosen_year(request)
     figures = selectors.funding_figures(financial_year=year)
+    impact = public_impact_figures(year)
     return render(
-        request, "funding/transparency.html", {"year": year, "form": form, "figures": figures}
+        request,
+        "funding/transparency.html",
+        {"year": year, "form": form, "figures": figures, "impact": impact},
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 from activeportal.accounts.roles import MANAGER, role_required
 from activeportal.lib.export import CONTENT_TYPES, table_download
 from activeportal.lib.fy import fy_label
-from districts.models import District
+from districts.models import CaseStudy, District, Testimonial
 
 from . import charts, selectors, services, tables
 from .forms import PARAMETER_FIELDS, SocialValueModelForm
@@ -107,25 +106,15 @@ def impact_report(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _published_stories(year: int) -> dict:
-    """Published case studies and testimonials, when the districts app holds them.
-
-    Hook: the districts app may not have these models yet; the report shows them as soon as
-    it does (published and consented ones only).
-    """
-    stories = {}
-    for key, name in (("case_studies", "CaseStudy"), ("testimonials", "Testimonial")):
-        try:
-            model = apps.get_model("districts", name)
-        except LookupError:
-            stories[key] = None
-            continue
-        queryset = model.objects.all()
-        field_names = {f.name for f in model._meta.get_fields()}
-        for flag in ("is_published", "published", "consent_to_publish", "consent"):
-            if flag in field_names:
-                queryset = queryset.filter(**{flag: True})
-        stories[key] = list(queryset[:12])
-    return stories
+    """Published (consented) case studies and testimonials for the report."""
+    return {
+        "case_studies": list(
+            CaseStudy.objects.filter(published=True).select_related("district")[:12]
+        ),
+        "testimonials": list(
+            Testimonial.objects.filter(published=True).select_related("district")[:12]
+        ),
+    }
 
 
 @role_required(MANAGER)

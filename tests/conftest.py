@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from activeportal.accounts import roles
 
@@ -19,6 +20,17 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and os.environ.get("FAIL_ON_SKIP") == "1" and call.when != "teardown":
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where every test must run: {report.longrepr}"
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The production algorithm with one iteration: the tests make many users."""
+
+    iterations = 1
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.conftest.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from districts.models import CaseStudy, Testimonial
 from tests.factories import (
@@ -13,17 +12,6 @@ from tests.factories import (
     PriorityFactory,
     WorkLogEntryFactory,
 )
-
-
-class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """The production algorithm with one iteration: these tests make many users."""
-
-    iterations = 1
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["tests.districts.conftest.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.fixture

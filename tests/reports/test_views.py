@@ -248,3 +248,44 @@ def test_managers_have_an_impact_link(client, manager, built):
     client.force_login(manager)
     page = client.get("/reports/2024/").content.decode()
     assert 'href="/reports/"' in page
+
+
+def test_the_report_shows_only_published_stories(client, manager, built, breckland):
+    from districts.models import CaseStudy, Testimonial
+
+    common = {"district": breckland, "programme": "Active NoW", "created_by": manager}
+    CaseStudy.objects.create(
+        title="Back to bowls",
+        who="Participant",
+        text="Published story",
+        published=True,
+        consent_to_publish=True,
+        **common,
+    )
+    CaseStudy.objects.create(title="Draft", who="Participant", text="Not yet public", **common)
+    Testimonial.objects.create(
+        who="Walker", text="Loved the walks", published=True, consent_to_publish=True, **common
+    )
+    client.force_login(manager)
+    page = client.get("/reports/2024/report/").content.decode()
+    assert "Back to bowls" in page
+    assert "Loved the walks" in page
+    assert "Not yet public" not in page
+
+
+def test_the_transparency_page_shows_suppressed_impact_figures(client, built, breckland):
+    from tests.factories import AllocationFactory
+
+    AllocationFactory(district=breckland, financial_year=2024)
+    page = client.get("/transparency/?year=2024").content.decode()
+    assert "What the money did" in page
+    assert "Social value for every £1 invested" in page
+    # Norwich has 3 referrals: shown as * to the public, never as 3.
+    impact = page[page.index("What the money did") :]
+    norwich_row = impact[impact.index('<th scope="row">Norwich</th>') :].split("</tr>")[0]
+    assert "*" in norwich_row
+
+
+def test_the_transparency_page_says_when_impact_is_not_built(client, db):
+    page = client.get("/transparency/?year=2024").content.decode()
+    assert "have not been published yet" in page
