@@ -10,7 +10,7 @@ from activeportal.lib.money import format_gbp
 from districts.demo import load_districts
 from funding.demo import load_funding
 from funding.models import Allocation
-from referrals.demo import load_referrer_organisations
+from referrals.demo import load_referral_history, load_referrer_organisations
 
 
 class Command(BaseCommand):
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             load_funding(districts)
             organisations = load_referrer_organisations(districts)
             users = load_demo_users(districts, organisations)
+            load_referral_history(districts, organisations)
 
         total = sum(Allocation.objects.filter(financial_year=2024).values_list("amount", flat=True))
         self.stdout.write(
