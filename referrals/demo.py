@@ -25,8 +25,8 @@ from .models import (
     FollowUp,
     Pathway,
     PostcodeLookup,
-    Referral,
     ReferenceSequence,
+    Referral,
     ReferrerOrganisation,
     Status,
     StatusChange,
@@ -486,7 +486,10 @@ def _plan(
     }
     for group, split in (
         (onto, BASELINE_ONTO_NO_FOLLOW_UP),
-        (not_onto, {lvl: levels_left[lvl] - BASELINE_ONTO_NO_FOLLOW_UP[lvl] for lvl in (INA, FAI, ACT)}),
+        (
+            not_onto,
+            {lvl: levels_left[lvl] - BASELINE_ONTO_NO_FOLLOW_UP[lvl] for lvl in (INA, FAI, ACT)},
+        ),
     ):
         baselines = [lvl for lvl, count in split.items() for _ in range(count)]
         baselines += [None] * (len(group) - len(baselines))
