@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-
 from activeportal.lib.fy import fy_of
 from districts.models import District
 
@@ -568,20 +566,19 @@ def load_referral_history(
 ) -> int:
     """Create the demo's referral history unless it is already there; return referrals created.
 
-    Idempotent: when every demo reference exists nothing is written; a partial history (some
-    references removed by hand) is deleted and recreated, touching no other referral.
+    Idempotent: the history is planned the same way every time (a fixed seed), and only the
+    referrals whose demo reference is missing are written, so a second run writes nothing and
+    a referral removed by hand comes back; no other referral is touched.
     """
     postcodes = load_postcodes(districts)
     references = demo_references()
-    present = Referral.objects.filter(reference__in=references).count()
-    if present == len(references):
-        _advance_sequences()
-        return 0
-    with transaction.atomic():
-        if present:
-            Referral.objects.filter(reference__in=references).delete()
-        count = _write_history(organisations, postcodes, districts)
-        _advance_sequences()
+    present = set(
+        Referral.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    count = 0
+    if len(present) < len(references):
+        count = _write_history(organisations, postcodes, districts, skip=present)
+    _advance_sequences()
     return count
 
 
@@ -589,6 +586,8 @@ def _write_history(
     organisations: dict[str, ReferrerOrganisation],
     postcodes: list[_Postcode],
     districts: dict[str, District],
+    *,
+    skip: set[str],
 ) -> int:
     districts_by_pk = {d.pk: d for d in districts.values()}
     districts_by_ons = {d.ons_code: d for d in districts.values()}
@@ -643,14 +642,16 @@ def _write_history(
                 status_changed_at=r.changes[-1][1],
             )
         )
-    Referral.objects.bulk_create(referrals, batch_size=BATCH)
+    assert sum(1 for r in planned if r.status in ONTO_ACTIVITY_STATUSES) == REFERRED_ONTO_ACTIVITY
+    wanted = [(x, r) for x, r in zip(referrals, planned, strict=True) if x.reference not in skip]
+    Referral.objects.bulk_create([x for x, _ in wanted], batch_size=BATCH)
     pks = dict(
-        Referral.objects.filter(reference__in=[x.reference for x in referrals]).values_list(
+        Referral.objects.filter(reference__in=[x.reference for x, _ in wanted]).values_list(
             "reference", "pk"
         )
     )
     changes, follow_ups = [], []
-    for referral, r in zip(referrals, planned, strict=True):
+    for referral, r in wanted:
         pk = pks[referral.reference]
         previous = ""
         for status, moment in r.changes:
@@ -677,8 +678,7 @@ def _write_history(
             )
     StatusChange.objects.bulk_create(changes, batch_size=BATCH * 2)
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH * 2)
-    assert sum(1 for r in planned if r.status in ONTO_ACTIVITY_STATUSES) == REFERRED_ONTO_ACTIVITY
-    return len(referrals)
+    return len(wanted)
 
 
 def _advance_sequences() -> None:

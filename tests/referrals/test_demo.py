@@ -178,10 +178,17 @@ def test_loading_twice_changes_nothing(settings):
 
 
 @pytest.mark.django_db
-def test_a_partial_history_is_recreated_without_touching_other_referrals(settings):
+def test_removed_demo_referrals_come_back_and_others_are_left_alone(settings):
     settings.DEBUG = True
     call_command("load_demo")
-    total = Referral.objects.count()
-    Referral.objects.filter(reference__startswith="ANW-22-").delete()
+    total = {m: m.objects.count() for m in (Referral, StatusChange, FollowUp)}
+    removed = [f"ANW-23-{n:06d}" for n in range(1, 21)]
+    kept = Referral.objects.get(reference="ANW-23-000021")
+    Referral.objects.filter(reference__in=removed).delete()
+    kept.status = "withdrawn"
+    kept.save()
     call_command("load_demo")
-    assert Referral.objects.count() == total
+    assert {m: m.objects.count() for m in (Referral, StatusChange, FollowUp)} == total
+    assert Referral.objects.filter(reference__in=removed).count() == 20
+    kept.refresh_from_db()
+    assert kept.status == "withdrawn"
