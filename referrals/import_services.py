@@ -180,8 +180,10 @@ def _validate_history(
     taken = Referral.objects.annotate(up=Lower("reference")).filter(
         up__in=[r.lower() for r in references]
     )
-    for reference in taken.values_list("reference", flat=True):
-        row = references[reference.upper()]
+    for row in sorted(
+        (references[ref.upper()] for ref in taken.values_list("reference", flat=True)),
+        key=lambda r: r["row"],
+    ):
         problems.add(
             imports.REFERRALS_FILE,
             row["row"],
@@ -190,7 +192,12 @@ def _validate_history(
         )
     follow_ups: list[dict] = []
     if follow_ups_data is not None:
-        submitted = {key: date.fromisoformat(r["submitted_on"]) for key, r in references.items()}
+        submitted: dict[str, date | None] = {
+            key: date.fromisoformat(r["submitted_on"]) for key, r in references.items()
+        }
+        for raw in (referral_rows_raw or [{}])[1:]:
+            # A row with problems of its own still names a reference: no second error for it.
+            submitted.setdefault(raw.get("reference", "").upper(), None)
         named = _follow_up_references(follow_ups_data)
         recorded: set[tuple[str, str]] = set()
         for reference, at in (

@@ -405,7 +405,7 @@ def parse_referrals(
 def parse_follow_ups(
     data: bytes,
     *,
-    submitted_on: dict[str, date],
+    submitted_on: dict[str, date | None],
     recorded: set[tuple[str, str]],
     today: date,
     problems: Problems,
@@ -413,7 +413,8 @@ def parse_follow_ups(
     """Validate follow-ups.csv against the referrals it names; return the good rows.
 
     ``submitted_on`` maps each known reference (upper case; this upload's or the database's) to
-    its submission date; ``recorded`` holds (reference, timepoint) pairs already in the database.
+    its submission date (None for a row of referrals.csv that has problems of its own);
+    ``recorded`` holds (reference, timepoint) pairs already in the database.
     """
     file = FOLLOW_UPS_FILE
     table = read_csv_text(data, file, problems)
@@ -432,7 +433,7 @@ def parse_follow_ups(
 
         reference = raw["reference"]
         submitted = submitted_on.get(reference.upper())
-        if submitted is None:
+        if reference.upper() not in submitted_on:
             bad("reference", f"'{reference}' is not in referrals.csv nor already in the portal")
         timepoint = raw["timepoint"].lower()
         if timepoint not in TIMEPOINTS:

@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("Referrals", "referrals:home", (roles.REFERRER,)),
     ("Triage queue", "referrals:triage", (roles.HUB,)),
     ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
+    ("Import history", "referrals:import", (roles.HUB, roles.MANAGER)),
 ]
 
 
