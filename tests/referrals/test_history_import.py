@@ -384,3 +384,14 @@ def test_confirm_needs_post(ready, client, hub_user):
     upload(client, csv(HEAD, ROW1))
     batch = HistoryImportBatch.objects.get()
     assert client.get(f"/referrals/import/{batch.pk}/confirm/").status_code == 405
+
+
+def test_the_audit_trail_records_the_batch_but_not_its_rows(ready, hub_user):
+    from auditlog.models import LogEntry
+
+    batch = preview(hub_user, csv(HEAD, ROW1))
+    referral_history_import(batch=batch, user=hub_user)
+    entries = LogEntry.objects.get_for_object(batch)
+    assert entries.count() == 2  # created, then imported
+    assert all("rows" not in (entry.changes_dict or {}) for entry in entries)
+    assert all("9434765919" not in str(entry.changes) for entry in entries)
