@@ -473,3 +473,34 @@ class HubDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Hub digest {self.sent_on}"
+
+
+class HistoryImportBatch(models.Model):
+    """Two uploaded history files, validated and held between the preview and the confirmation.
+
+    The parsed rows hold identifiable data, so they are cleared once the batch is imported or
+    discarded; the summary (counts only) is kept as the record of what was imported.
+    """
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        IMPORTED = "imported", "Imported"
+        DISCARDED = "discarded", "Discarded"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    referrals_filename = models.CharField(max_length=200)
+    follow_ups_filename = models.CharField(max_length=200, blank=True)
+    rows = models.JSONField(default=dict, blank=True, help_text="Parsed rows until imported.")
+    summary = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "history import batches"
+
+    def __str__(self) -> str:
+        return f"History import {self.pk} ({self.get_state_display()})"

@@ -17,6 +17,7 @@ NAV_ITEMS = [
     ("Work log", "districts:worklog", (roles.OFFICER, roles.HUB, roles.MANAGER)),
     ("Districts", "districts:list", (roles.OFFICER, roles.HUB, roles.MANAGER)),
     ("Partners", "districts:partners", (roles.OFFICER, roles.HUB, roles.MANAGER)),
+    ("Import history", "referrals:import", (roles.HUB, roles.MANAGER)),
 ]
 
 

@@ -10,7 +10,7 @@ from activeportal.lib.money import format_gbp
 from districts.demo import load_district_work, load_districts
 from funding.demo import load_funding
 from funding.models import Allocation
-from referrals.demo import load_referrer_organisations
+from referrals.demo import load_referral_history, load_referrer_organisations
 from referrals.hub_demo import load_hub_demo
 from reports.demo import load_reports_demo
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             organisations = load_referrer_organisations(districts)
             users = load_demo_users(districts, organisations)
             load_district_work(districts)
+            load_referral_history(districts, organisations)
             load_hub_demo()
             load_reports_demo()  # last: the statistics are built from everything above
 
