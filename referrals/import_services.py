@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from activeportal.lib.fy import fy_label, fy_of
 from districts.models import District
+from reports.tasks import statistics_rebuild_after_import
 
 from . import imports
 from .models import (
@@ -440,14 +441,5 @@ def referral_history_import(*, batch: HistoryImportBatch, user) -> HistoryImport
         batch.state, batch.rows, batch.imported_at = HistoryImportBatch.State.IMPORTED, {}, now
         batch.summary = {**batch.summary, "organisations_created": result.organisations_created}
         batch.save(update_fields=["state", "rows", "imported_at", "summary"])
-        transaction.on_commit(statistics_rebuild_after_import)
+        statistics_rebuild_after_import()  # queued when this transaction commits
     return result
-
-
-def statistics_rebuild_after_import() -> None:
-    """Hook run after a history import commits: queue the impact statistics rebuild here.
-
-    The reports app's rebuild task is connected here once it exists; until then the import
-    only notes that the figures need rebuilding.
-    """
-    logger.info("History imported: the impact statistics need a rebuild.")

@@ -395,3 +395,17 @@ def test_the_audit_trail_records_the_batch_but_not_its_rows(ready, hub_user):
     assert entries.count() == 2  # created, then imported
     assert all("rows" not in (entry.changes_dict or {}) for entry in entries)
     assert all("9434765919" not in str(entry.changes) for entry in entries)
+
+
+def test_an_import_rebuilds_the_statistics_once_it_commits(
+    ready, hub_user, django_capture_on_commit_callbacks
+):
+    from reports.models import ImpactSnapshot, SnapshotBuild
+
+    batch = preview(hub_user, csv(HEAD, ROW1, ROW2), csv(FU_HEAD, FU1, FU2))
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_history_import(batch=batch, user=hub_user)
+    build = SnapshotBuild.objects.get()
+    assert build.reason == "import"
+    assert build.state == SnapshotBuild.State.DONE
+    assert ImpactSnapshot.objects.filter(year=2024, district=None).exists()
