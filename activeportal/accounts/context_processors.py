@@ -10,10 +10,10 @@ from . import roles
 NAV_ITEMS = [
     ("My districts", "districts:mine", (roles.OFFICER,)),
     ("Referrals", "referrals:home", (roles.REFERRER,)),
+    ("E-mail notices", "referrals:notifications", (roles.REFERRER,)),
     ("Triage queue", "referrals:triage", (roles.HUB,)),
     ("Funding dashboard", "funding:dashboard", (roles.MANAGER,)),
     ("Impact", "reports:index", (roles.MANAGER,)),
-    ("E-mail notices", "referrals:notifications", (roles.REFERRER,)),
     ("Work log", "districts:worklog", (roles.OFFICER, roles.HUB, roles.MANAGER)),
     ("Districts", "districts:list", (roles.OFFICER, roles.HUB, roles.MANAGER)),
     ("Partners", "districts:partners", (roles.OFFICER, roles.HUB, roles.MANAGER)),
@@ -28,8 +28,12 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {**base, "nav_items": []}
     items = [
-        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+        {"label": label, "url": reverse(name), "active": False}
         for label, name, allowed in NAV_ITEMS
         if roles.has_role(user, *allowed)
     ]
+    # One current page: the link whose address is the longest start of this page's address.
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {**base, "nav_items": items, "is_admin": roles.ADMIN in user.role_names}

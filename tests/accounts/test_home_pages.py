@@ -58,3 +58,11 @@ def test_an_unknown_page_is_a_404_in_the_portal_look(client, manager):
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert 'id="main-content"' in response.content.decode()
+
+
+def test_only_one_menu_link_is_the_current_page(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/referrals/triage/").content.decode()
+    main_menu = page[page.index('aria-label="Main"') :].split("</nav>")[0]
+    assert main_menu.count('aria-current="page"') == 1
+    assert 'href="/referrals/triage/" aria-current="page"' in main_menu
