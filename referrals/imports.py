@@ -19,15 +19,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from .models import MINUTES_IN_A_WEEK, FollowUp, Pathway, Status
+from .validators import normalise_nhs_number, normalise_postcode
 
 REFERRALS_FILE = "referrals.csv"
 FOLLOW_UPS_FILE = "follow-ups.csv"
 MAX_ROWS = 100_000
 
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}$")
 _AREA_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -37,25 +37,19 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _normalise_postcode(value: str) -> str | None:
-    """``nr1 3ab`` -> ``NR1 3AB``; None when it is not a UK postcode."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    if not _POSTCODE.match(compact):
+    """``nr1 3ab`` -> ``NR1 3AB``; None when it is not a UK postcode (the form's rule)."""
+    try:
+        return normalise_postcode(value)
+    except ValidationError:
         return None
-    return f"{compact[:-3]} {compact[-3:]}"
 
 
 def _nhs_number(value: str) -> str | None:
-    """The 10 digits of a valid NHS number (spaces and dashes removed), or None."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    if not re.fullmatch(r"\d{10}", digits) or len(set(digits)) == 1:
+    """The 10 digits of a valid NHS number, or None (the form's rule, modulus-11 included)."""
+    try:
+        return normalise_nhs_number(value)
+    except ValidationError:
         return None
-    if digits.startswith("9") and not getattr(settings, "ALLOW_TEST_NHS_NUMBERS", False):
-        return None
-    remainder = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11
-    check = (11 - remainder) % 11
-    if check == 10 or check != int(digits[9]):
-        return None
-    return digits
 
 
 def _date(value: str) -> date | None:
