@@ -28,7 +28,7 @@ def test_a_manager_rebuilds_and_sees_the_new_figures(page, live_server, manager,
 
     sign_in(page, live_server, manager.email, PASSWORD)
     assert_accessible(page)
-    page.get_by_role("link", name="Impact").click()
+    page.get_by_role("link", name="Impact", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact 2024-25: the partnership")
     expect(page.get_by_role("group", name="Referrals", exact=True)).to_contain_text("12")
     expect(page.get_by_text("The data have not changed since")).to_be_visible()

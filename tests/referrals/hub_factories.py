@@ -20,7 +20,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
-    reference = factory.Sequence(lambda n: f"ANW-24-{n + 1:06d}")
+    reference = factory.Sequence(lambda n: f"TST-24-{n + 1:06d}")
     pathway = Pathway.GENERAL
     organisation = factory.SubFactory(ReferrerOrganisationFactory)
     district = factory.SubFactory(DistrictFactory)

@@ -100,7 +100,7 @@ def check_follow_ups_and_status_history_are_consistent():
     completed = FollowUp.objects.filter(completed_on__isnull=False)
     assert not completed.filter(completed_on__gte=date(2025, 4, 1)).exists()
     assert not completed.filter(completed_on__lte=F("referral__submitted_at__date")).exists()
-    assert not FollowUp.objects.filter(minutes__isnull=True).exists()
+    assert not completed.filter(minutes__isnull=True).exists()
     # People with a follow-up were referred onto activity.
     assert not Referral.objects.filter(follow_ups__isnull=False).exclude(ONTO).exists()
 
