@@ -88,7 +88,7 @@ def test_the_queue_lists_open_referrals_oldest_first_with_counts(
     client.force_login(hub_user)
     with django_assert_max_num_queries(10):
         page = client.get("/referrals/triage/").content.decode()
-    references = re.findall(r">(ANW-\d\d-\d{6})<", page)
+    references = re.findall(r">([A-Z]{3}-\d\d-\d{6})<", page)
     assert references[0] == oldest.reference
     assert len(references) == 25
     assert closed.reference not in page
