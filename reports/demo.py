@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from districts.models import District
-from referrals.models import Referral
-
 from .models import ImpactSnapshot
-from .services import snapshot_build, social_value_model_create_default
+from .services import snapshot_scopes, snapshots_build_all, social_value_model_create_default
 
 
 def load_reports_demo() -> int:
@@ -16,9 +13,6 @@ def load_reports_demo() -> int:
     snapshots exist afterwards.
     """
     model = social_value_model_create_default()
-    years = sorted(set(Referral.objects.values_list("financial_year", flat=True)))
-    scopes = [None, *District.objects.filter(is_active=True).values_list("id", flat=True)]
-    for year in years:
-        for district_id in scopes:
-            snapshot_build(year=year, district_id=district_id, model_id=model.pk)
+    years, districts = snapshot_scopes()
+    snapshots_build_all(model_id=model.pk, years=years, districts=districts)
     return ImpactSnapshot.objects.count()

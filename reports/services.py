@@ -5,63 +5,51 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import pandas as pd
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from districts.models import District
 from funding.models import Allocation
 from referrals.models import FollowUp, Referral
 
-from . import statistics
+from . import inputs, statistics
 from .models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob, SocialValueModel
 from .social_value import social_value
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class ReportsError(Exception):
     """A reports action that cannot be done, with a message a person can act on."""
 
 
-# --- reading the inputs (only the columns the figures need) -------------------------------
+# --- the inputs besides the referral frames ----------------------------------------------
 
 
-def _end_of_year(year: int) -> datetime:
-    return datetime(year + 1, 4, 1, tzinfo=LONDON)
-
-
-def load_frames(*, year: int, district_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The referral and follow-up frames for a build: everything submitted up to the end of Y."""
-    referrals = Referral.objects.filter(submitted_at__lt=_end_of_year(year))
-    if district_id is not None:
-        referrals = referrals.filter(district_id=district_id)
-    refs = statistics.referral_frame(list(referrals.values_list(*statistics.REFERRAL_COLUMNS)))
-    follow_ups = FollowUp.objects.filter(
-        referral__in=referrals.values("id"), completed_on__isnull=False
+def investment_by_scope(
+    *, model: SocialValueModel, keys
+) -> dict[tuple[int, int | None], dict[str, Decimal]]:
+    """Money invested in the programme per (year, district or None): the model's streams, up to
+    the end of the year and in the year. One query, summed per year and district."""
+    sums = (
+        Allocation.objects.filter(stream__in=model.investment_streams.all())
+        .exclude(status=Allocation.Status.WITHDRAWN)
+        .values_list("financial_year", "district_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
-    fups = statistics.follow_up_frame(list(follow_ups.values_list(*statistics.FOLLOW_UP_COLUMNS)))
-    return refs, fups
-
-
-def investment_to_end_of(*, model: SocialValueModel, year: int, district_id: int | None) -> dict:
-    """Money invested in the programme: the model's streams, up to the end of Y and in Y."""
-    allocations = Allocation.objects.filter(
-        stream__in=model.investment_streams.all(), financial_year__lte=year
-    ).exclude(status=Allocation.Status.WITHDRAWN)
-    if district_id is not None:
-        allocations = allocations.filter(district_id=district_id)
-    sums = allocations.aggregate(
-        to_date=Sum("amount"), in_year=Sum("amount", filter=Q(financial_year=year))
-    )
-    return {key: value or Decimal("0") for key, value in sums.items()}
+    rows = list(sums)
+    money = {}
+    for year, district_id in keys:
+        mine = [(fy, t) for fy, d, t in rows if district_id is None or d == district_id]
+        money[(year, district_id)] = {
+            "to_date": sum((t for fy, t in mine if fy <= year), Decimal("0")),
+            "in_year": sum((t for fy, t in mine if fy == year), Decimal("0")),
+        }
+    return money
 
 
 def data_fingerprint() -> dict[str, Any]:
@@ -83,13 +71,13 @@ def data_fingerprint() -> dict[str, Any]:
     }
 
 
-def _inputs_hash(refs: pd.DataFrame, fups: pd.DataFrame, model: SocialValueModel, money) -> str:
+def _inputs_hash(stats: dict[str, Any], params, streams: list[int], money: dict) -> str:
+    """A digest of everything a snapshot's content comes from: its statistics (the aggregates
+    of the referral rows, cheap to hash), the model's parameters and streams, and the money."""
     digest = hashlib.sha256()
-    for frame in (refs.drop(columns=["long_term_conditions"]), fups):
-        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
-    params = model.parameters()
+    digest.update(json.dumps(stats, sort_keys=True).encode())
     digest.update(repr(params).encode())
-    digest.update(repr(sorted(model.investment_streams.values_list("id", flat=True))).encode())
+    digest.update(repr(streams).encode())
     digest.update(json.dumps({k: str(v) for k, v in money.items()}, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -103,45 +91,85 @@ def current_model() -> SocialValueModel:
     return model or social_value_model_create_default()
 
 
+def snapshot_scopes() -> tuple[list[int], list[int]]:
+    """What a full rebuild builds: the years with referrals, and the active districts (each
+    year also has a partnership snapshot)."""
+    years = sorted(set(Referral.objects.values_list("financial_year", flat=True).distinct()))
+    districts = list(District.objects.filter(is_active=True).values_list("id", flat=True))
+    return years, districts
+
+
 def snapshot_build(*, year: int, district_id: int | None, model_id: int) -> ImpactSnapshot:
     """Build (or refresh) the snapshot of one year, scope and model version.
 
-    Upserted on (year, district, model): building the same inputs twice leaves the one snapshot
-    as it was. The write is one transaction, so a build that dies half-way writes nothing.
+    The same code as a full rebuild, reading only this scope's referrals up to the end of
+    ``year``. Upserted on (year, district, model): building the same inputs twice leaves the one
+    snapshot as it was. The write is one transaction, so a build that dies half-way writes
+    nothing.
     """
     model = SocialValueModel.objects.get(pk=model_id)
-    district = District.objects.get(pk=district_id) if district_id is not None else None
     counts = data_fingerprint()
-    refs, fups = load_frames(year=year, district_id=district_id)
-    money = investment_to_end_of(model=model, year=year, district_id=district_id)
-    inputs_hash = _inputs_hash(refs, fups, model, money)
-    existing = ImpactSnapshot.objects.filter(year=year, district=district, model=model).first()
-    if existing and existing.inputs_hash == inputs_hash:
-        if existing.source_counts != counts:
-            ImpactSnapshot.objects.filter(pk=existing.pk).update(source_counts=counts)
-            existing.source_counts = counts
-        return existing
-    figures = _figures(refs, fups, year=year, model=model, money=money)
-    figures["scope"] = district.name if district else "partnership"
+    refs, fups = inputs.load_inputs(year=year, district_id=district_id)
+    districts = [] if district_id is None else [district_id]
+    stats = statistics.snapshot_figures(refs, fups, years=[year], districts=districts)
+    return _snapshots_save({(year, district_id): stats[(year, district_id)]}, model, counts)[0]
+
+
+def snapshots_build_all(
+    *, model_id: int, years: list[int], districts: list[int]
+) -> list[ImpactSnapshot]:
+    """Build (or refresh) every snapshot of ``years`` × (the partnership and ``districts``)
+    from one read of the referrals and follow-ups, in one transaction: all or nothing."""
+    model = SocialValueModel.objects.get(pk=model_id)
+    counts = data_fingerprint()
+    refs, fups = inputs.load_inputs()
+    stats = statistics.snapshot_figures(refs, fups, years=years, districts=districts)
+    return _snapshots_save(stats, model, counts)
+
+
+def _snapshots_save(stats: dict, model: SocialValueModel, counts: dict) -> list[ImpactSnapshot]:
+    """Upsert one snapshot per (year, district) of ``stats``; a snapshot whose inputs hash is
+    unchanged is left as it was (its source counts refreshed)."""
+    params = model.parameters()
+    streams = sorted(model.investment_streams.values_list("id", flat=True))
+    money = investment_by_scope(model=model, keys=stats)
+    names = dict(District.objects.filter(pk__in=[d for _, d in stats]).values_list("id", "name"))
+    existing = {
+        (s.year, s.district_id): s
+        for s in ImpactSnapshot.objects.filter(model=model, year__in={y for y, _ in stats})
+    }
+    saved = []
     with transaction.atomic():
-        snapshot, _ = ImpactSnapshot.objects.update_or_create(
-            year=year,
-            district=district,
-            model=model,
-            defaults={
-                "built_at": timezone.now(),
-                "source_counts": counts,
-                "inputs_hash": inputs_hash,
-                "figures": figures,
-            },
-        )
+        for (year, district_id), figures in stats.items():
+            inputs_hash = _inputs_hash(figures, params, streams, money[(year, district_id)])
+            snapshot = existing.get((year, district_id))
+            if snapshot and snapshot.inputs_hash == inputs_hash:
+                if snapshot.source_counts != counts:
+                    ImpactSnapshot.objects.filter(pk=snapshot.pk).update(source_counts=counts)
+                    snapshot.source_counts = counts
+                saved.append(snapshot)
+                continue
+            figures = _figures(figures, model=model, money=money[(year, district_id)])
+            figures["scope"] = names[district_id] if district_id else "partnership"
+            snapshot, _ = ImpactSnapshot.objects.update_or_create(
+                year=year,
+                district_id=district_id,
+                model=model,
+                defaults={
+                    "built_at": timezone.now(),
+                    "source_counts": counts,
+                    "inputs_hash": inputs_hash,
+                    "figures": figures,
+                },
+            )
+            saved.append(snapshot)
         if settings.REPORTS_BUILD_PAUSE_MS:
             time.sleep(settings.REPORTS_BUILD_PAUSE_MS / 1000)  # failure tests: die mid-write
-    return snapshot
+    return saved
 
 
-def _figures(refs, fups, *, year: int, model: SocialValueModel, money: dict) -> dict[str, Any]:
-    figures = statistics.year_figures(refs, fups, year)
+def _figures(stats: dict, *, model: SocialValueModel, money: dict) -> dict[str, Any]:
+    figures = dict(stats)
     params = model.parameters()
     figures["social_value"] = {
         "to_date": social_value(
@@ -177,10 +205,8 @@ def build_plan(*, build_id: int) -> list[SnapshotBuildJob]:
     with transaction.atomic():
         build = SnapshotBuild.objects.select_for_update().get(pk=build_id)
         if not build.jobs.exists():
-            years = sorted(
-                set(Referral.objects.values_list("financial_year", flat=True).distinct())
-            )
-            scopes = [None, *District.objects.filter(is_active=True).values_list("id", flat=True)]
+            years, districts = snapshot_scopes()
+            scopes = [None, *districts]
             SnapshotBuildJob.objects.bulk_create(
                 SnapshotBuildJob(build=build, year=year, district_id=scope)
                 for year in years
@@ -196,6 +222,27 @@ def build_plan(*, build_id: int) -> list[SnapshotBuildJob]:
     return list(build.jobs.filter(done=False))
 
 
+def build_run(*, build_id: int) -> int:
+    """Plan a rebuild and build all its snapshots from one read; returns how many.
+
+    The snapshots and the jobs' progress are written in one transaction: a rebuild that dies
+    half-way leaves every snapshot as it was, and running it again finishes it.
+    """
+    jobs = build_plan(build_id=build_id)
+    if not jobs:
+        return 0
+    model_id = SnapshotBuild.objects.values_list("model_id", flat=True).get(pk=build_id)
+    years = sorted({job.year for job in jobs})
+    districts = sorted({job.district_id for job in jobs if job.district_id is not None})
+    with transaction.atomic():
+        snapshots_build_all(model_id=model_id, years=years, districts=districts)
+        SnapshotBuildJob.objects.filter(pk__in=[job.pk for job in jobs]).update(done=True)
+        SnapshotBuild.objects.filter(pk=build_id).exclude(state=SnapshotBuild.State.DONE).update(
+            state=SnapshotBuild.State.DONE, finished_at=timezone.now()
+        )
+    return len(jobs)
+
+
 def build_job_done(*, job_id: int) -> None:
     """Mark one job done (idempotent) and the build finished when it was the last."""
     with transaction.atomic():
@@ -208,13 +255,18 @@ def build_job_done(*, job_id: int) -> None:
             build.save(update_fields=["state", "finished_at"])
 
 
-def build_failed(*, job_id: int, error: str) -> None:
+def build_failed(*, build_id: int, error: str) -> None:
+    """Record that a build failed for good."""
+    SnapshotBuild.objects.filter(pk=build_id).update(
+        state=SnapshotBuild.State.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def build_job_failed(*, job_id: int, error: str) -> None:
     """Record that one job of a build failed for good."""
     job = SnapshotBuildJob.objects.filter(pk=job_id).first()
     if job:
-        SnapshotBuild.objects.filter(pk=job.build_id).update(
-            state=SnapshotBuild.State.FAILED, error=error[:2000], finished_at=timezone.now()
-        )
+        build_failed(build_id=job.build_id, error=error)
 
 
 # --- social-value model versions ----------------------------------------------------------

@@ -1,8 +1,9 @@
 """The impact statistics as pure functions: data frames in, plain figures (dicts) out.
 
 Nothing here touches the database, so every definition is tested on small hand-made frames.
-The frames hold only the columns the figures need (see ``REFERRAL_COLUMNS`` and
-``FOLLOW_UP_COLUMNS``); reports.services reads them with ``values_list``.
+reports.inputs reads the two frames once (``REFERRAL_FRAME_COLUMNS`` and
+``FOLLOW_UP_FRAME_COLUMNS``), and ``snapshot_figures`` computes every snapshot (each financial
+year × the partnership and each district) from them in one pass.
 
 Definitions, for a financial year Y (1 April to 31 March, Europe/London):
 
@@ -13,17 +14,25 @@ Definitions, for a financial year Y (1 April to 31 March, Europe/London):
 * baseline levels: by the Active Lives bands of referrals.models.activity_level;
 * transitions: baseline level → level at the latest completed follow-up (completed and with
   minutes recorded), for Y and for the programme to date (every referral submitted up to the
-  end of Y).
+  end of Y); life-satisfaction change from the first to the latest completed follow-up that
+  recorded it, for people who recorded it at least twice.
+
+How: every referral falls in one cell (year, district, pathway). Each figure except the count
+of organisations is a sum over referrals, so one ``bincount`` per kind of figure fills a cube of
+cells; a scope sums cells, and the programme to date is a cumulative sum over years.
+Organisations are counted from the distinct (cell, organisation) pairs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from referrals.models import ONTO_ACTIVITY_STATUSES, ActivityLevel, Pathway, activity_level
+from referrals.models import ONTO_ACTIVITY_STATUSES, ActivityLevel, Pathway
 
+# values_list columns of Referral and FollowUp for referral_frame and follow_up_frame.
 REFERRAL_COLUMNS = [
     "id",
     "submitted_at",
@@ -39,75 +48,90 @@ REFERRAL_COLUMNS = [
 ]
 FOLLOW_UP_COLUMNS = ["id", "referral_id", "completed_on", "minutes", "life_satisfaction"]
 
+# The frames the statistics read. Missing numbers are NaN (float columns).
+REFERRAL_FRAME_COLUMNS = [
+    "id",  # int
+    "fy",  # int: financial year of submission, London time
+    "month",  # int 1–12: month of submission, London time
+    "organisation_id",  # int
+    "pathway",  # str
+    "district_id",  # float, NaN when not known
+    "imd_decile",  # float, NaN when not known
+    "baseline_minutes",  # float, NaN when not known
+    "onto_activity",  # bool
+    "has_condition",  # bool: a disability or a long-term condition
+]
+FOLLOW_UP_FRAME_COLUMNS = ["id", "referral_id", "completed_on", "minutes", "life_satisfaction"]
+
 LEVELS = [str(level) for level in ActivityLevel]
 PATHWAYS = [str(pathway) for pathway in Pathway]
+# referrals.models.activity_level: inactive < 30 ≤ fairly active < 150 ≤ active (minutes a week).
+LEVEL_BOUNDS = (30, 150)
 MOST_DEPRIVED_DECILES = range(1, 5)  # deciles 1–4: the two most deprived quintiles
 LOCAL_TZ = "Europe/London"
-ONTO_ACTIVITY = {str(status) for status in ONTO_ACTIVITY_STATUSES}
+ONTO_ACTIVITY = sorted(str(status) for status in ONTO_ACTIVITY_STATUSES)
+MONTHS = (*range(4, 13), *range(1, 4))  # April to March
+
+
+# --- the frames ---------------------------------------------------------------------------
 
 
 def referral_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
-    """A referral frame from ``values_list(*REFERRAL_COLUMNS)`` rows, with derived columns.
-
-    Adds ``fy`` (financial year of submission, London time), ``month`` (``2024-04``),
-    ``baseline_level``, ``onto_activity`` and ``has_condition`` (a disability or a long-term
-    condition).
-    """
+    """The referral frame from ``values_list(*REFERRAL_COLUMNS)`` rows (the derived columns
+    reports.inputs computes in SQL on PostgreSQL)."""
     df = pd.DataFrame(rows or [], columns=REFERRAL_COLUMNS)
     submitted = pd.to_datetime(df["submitted_at"], utc=True).dt.tz_convert(LOCAL_TZ)
-    df["fy"] = (submitted.dt.year - (submitted.dt.month < 4).astype(int)).astype("Int64")
-    df["month"] = submitted.dt.strftime("%Y-%m")
-    df["baseline_level"] = df["baseline_minutes"].map(_level, na_action="ignore")
-    status_onto = df["status"].isin(ONTO_ACTIVITY)
-    imported_onto = df["referred_onto_activity"].map(lambda v: v is True)
-    df["onto_activity"] = (status_onto | imported_onto).astype(bool)
-    conditions = df["long_term_conditions"].map(lambda v: bool(v) if isinstance(v, list) else False)
-    disabled = df["has_disability"].map(lambda v: v is True)
-    df["has_condition"] = (conditions | disabled).astype(bool)
-    for column in ("imd_decile", "district_id", "organisation_id"):
-        df[column] = pd.to_numeric(df[column], errors="coerce").astype("Int64")
-    return df
+    conditions = df["long_term_conditions"].map(lambda v: isinstance(v, list) and bool(v))
+    return pd.DataFrame(
+        {
+            "id": df["id"].astype("int64"),
+            "fy": (submitted.dt.year - (submitted.dt.month < 4)).astype("int64"),
+            "month": submitted.dt.month.astype("int64"),
+            "organisation_id": df["organisation_id"].astype("int64"),
+            "pathway": df["pathway"].astype(object),
+            "district_id": _floats(df["district_id"]),
+            "imd_decile": _floats(df["imd_decile"]),
+            "baseline_minutes": _floats(df["baseline_minutes"]),
+            "onto_activity": (
+                df["status"].isin(ONTO_ACTIVITY) | df["referred_onto_activity"].map(_is_true)
+            ).astype(bool),
+            "has_condition": (conditions.astype(bool) | df["has_disability"].map(_is_true)).astype(
+                bool
+            ),
+        },
+        columns=REFERRAL_FRAME_COLUMNS,
+    )
 
 
 def follow_up_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
-    """A follow-up frame from ``values_list(*FOLLOW_UP_COLUMNS)`` rows."""
+    """The follow-up frame from ``values_list(*FOLLOW_UP_COLUMNS)`` rows."""
     df = pd.DataFrame(rows or [], columns=FOLLOW_UP_COLUMNS)
-    df["minutes"] = pd.to_numeric(df["minutes"], errors="coerce")
-    df["life_satisfaction"] = pd.to_numeric(df["life_satisfaction"], errors="coerce")
-    return df
+    return pd.DataFrame(
+        {
+            "id": df["id"].astype("int64"),
+            "referral_id": df["referral_id"].astype("int64"),
+            "completed_on": pd.to_datetime(df["completed_on"]).astype("datetime64[ns]"),
+            "minutes": _floats(df["minutes"]),
+            "life_satisfaction": _floats(df["life_satisfaction"]),
+        },
+        columns=FOLLOW_UP_FRAME_COLUMNS,
+    )
 
 
-def _level(minutes: Any) -> str | None:
-    if minutes is None or pd.isna(minutes):
-        return None
-    level = activity_level(int(minutes))
-    return str(level) if level is not None else None
+def _floats(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
-def in_year(refs: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The referrals submitted in financial year ``year``."""
-    return refs[refs["fy"] == year]
+def _is_true(value: Any) -> bool:
+    return value is True
 
 
-def to_end_of(refs: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The referrals submitted up to the end of financial year ``year`` (programme to date)."""
-    return refs[refs["fy"] <= year]
-
-
-def headline(refs: pd.DataFrame) -> dict[str, Any]:
-    """Counts for one set of referrals: the key figures of the impact page."""
-    known = refs["imd_decile"].dropna()
-    deprived = int(known.isin(list(MOST_DEPRIVED_DECILES)).sum())
-    return {
-        "referrals": len(refs),
-        "organisations": int(refs["organisation_id"].nunique()),
-        "decile_known": len(known),
-        "deprived": deprived,
-        "deprived_share": whole_percent(deprived, len(known)),
-        "onto_activity": int(refs["onto_activity"].sum()),
-        "pathways": {p: int((refs["pathway"] == p).sum()) for p in PATHWAYS},
-        "baseline_levels": level_counts(refs["baseline_level"]),
-    }
+def level_codes(minutes: pd.Series | np.ndarray) -> np.ndarray:
+    """Index into ``LEVELS`` of each number of minutes a week; -1 when not known."""
+    m = np.asarray(pd.to_numeric(pd.Series(minutes), errors="coerce"), dtype="float64")
+    codes = (m >= LEVEL_BOUNDS[0]).astype(np.int8) + (m >= LEVEL_BOUNDS[1])
+    codes[np.isnan(m)] = -1
+    return codes
 
 
 def whole_percent(part: int, whole: int) -> int | None:
@@ -117,109 +141,262 @@ def whole_percent(part: int, whole: int) -> int | None:
     return int((200 * part + whole) // (2 * whole))
 
 
-def level_counts(levels: pd.Series) -> dict[str, int]:
-    counts = {level: int((levels == level).sum()) for level in LEVELS}
-    counts["unknown"] = int(levels.isna().sum())
-    return counts
+# --- per referral: the latest completed follow-up -----------------------------------------
 
 
-def by_month(refs: pd.DataFrame, year: int) -> dict[str, Any]:
-    """Referrals per month (April to March) and pathway in financial year ``year``."""
-    months = [f"{year + (m < 4)}-{m:02d}" for m in (*range(4, 13), *range(1, 4))]
-    rows = {
-        pathway: [int(((refs["month"] == m) & (refs["pathway"] == pathway)).sum()) for m in months]
-        for pathway in PATHWAYS
+def follow_up_outcomes(fups: pd.DataFrame, referral_ids: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each of ``referral_ids``: the level code of its latest completed follow-up with
+    minutes (-1 if none), and its life-satisfaction change (NaN unless rated twice or more).
+
+    Latest means the latest ``completed_on``, then the highest follow-up id.
+    """
+    completed = fups[fups["completed_on"].notna()]
+    levels = np.full(len(referral_ids), -1, dtype=np.int8)
+    change = np.full(len(referral_ids), np.nan)
+    timed = completed[completed["minutes"].notna()]
+    if len(timed):
+        order, rid, first, last = _groups(timed)
+        latest = timed["minutes"].to_numpy(dtype="float64")[order][last]
+        where = pd.Index(rid[last]).get_indexer(referral_ids)
+        found = where >= 0
+        levels[found] = level_codes(latest)[where[found]]
+    rated = completed[completed["life_satisfaction"].notna()]
+    if len(rated):
+        order, rid, first, last = _groups(rated)
+        ls = rated["life_satisfaction"].to_numpy(dtype="float64")[order]
+        twice = np.flatnonzero(last) > np.flatnonzero(first)
+        diffs = (ls[last] - ls[first])[twice]
+        where = pd.Index(rid[last][twice]).get_indexer(referral_ids)
+        found = where >= 0
+        change[found] = diffs[where[found]]
+    return levels, change
+
+
+def _groups(fups: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The (referral, date, id) order, the referral ids in it, and each referral's first and
+    last position as masks."""
+    days = fups["completed_on"].to_numpy(dtype="datetime64[ns]").view("int64")
+    rid = fups["referral_id"].to_numpy(dtype="int64")
+    order = np.lexsort((fups["id"].to_numpy(), days, rid))
+    rid = rid[order]
+    change = rid[1:] != rid[:-1]
+    return order, rid, np.concatenate(([True], change)), np.concatenate((change, [True]))
+
+
+# --- every snapshot at once ---------------------------------------------------------------
+
+# Columns of the cube's last axis: one block per kind of figure.
+_BLOCKS = {
+    "referrals": 1,
+    "onto": 1,
+    "deciles": 11,  # deciles 1–10, then unknown
+    "levels": 4,  # LEVELS, then unknown
+    "months": 12,  # April to March
+    "transitions": 9,  # baseline level × follow-up level
+    "up_with_condition": 1,  # inactive → active with a disability or long-term condition
+    "rated": 1,  # people with a measured life-satisfaction change
+    "change": 1,  # the sum of those changes
+}
+_AT: dict[str, slice] = {}
+_start = 0
+for _name, _width in _BLOCKS.items():
+    _AT[_name] = slice(_start, _start + _width)
+    _start += _width
+_WIDTH = _start
+_INACTIVE_TO_ACTIVE = 0 * 3 + 2
+
+
+class _Cube:
+    """Additive figures per (year, district, pathway) cell, and the organisation counts."""
+
+    def __init__(self, refs: pd.DataFrame, fups: pd.DataFrame, years, districts) -> None:
+        self.years = sorted({*(int(y) for y in refs["fy"].unique()), *years})
+        district_values = refs["district_id"].dropna().unique()
+        self.districts = sorted({*(int(d) for d in district_values), *districts})
+        self.pathways = PATHWAYS + sorted(set(refs["pathway"].unique()) - set(PATHWAYS))
+        ny, nd, np_ = len(self.years), len(self.districts) + 1, len(self.pathways)
+        self.shape = (ny, nd, np_)
+        yi = np.searchsorted(self.years, refs["fy"].to_numpy(dtype="int64"))
+        dv = refs["district_id"].to_numpy(dtype="float64")
+        known = ~np.isnan(dv)
+        di = np.full(len(refs), nd - 1)  # the last district slot: not known
+        di[known] = np.searchsorted(self.districts, dv[known].astype("int64"))
+        pi = pd.Categorical(refs["pathway"], categories=self.pathways).codes.astype("int64")
+        cell = (yi * nd + di) * np_ + pi
+        self.cube = self._fill(refs, fups, cell).reshape(ny, nd, np_, _WIDTH)
+        self.to_date = self.cube.cumsum(axis=0)
+        self._count_organisations(refs["organisation_id"].to_numpy(dtype="int64"), cell)
+
+    def _fill(self, refs: pd.DataFrame, fups: pd.DataFrame, cell: np.ndarray) -> np.ndarray:
+        cells = int(np.prod(self.shape))
+        out = np.zeros((cells, _WIDTH))
+
+        def count(name: str, codes: np.ndarray | None = None, weights=None) -> None:
+            width = _BLOCKS[name]
+            keys = cell if codes is None else cell * width + codes
+            if codes is not None and (codes < 0).any():
+                keep = codes >= 0
+                keys = keys[keep]
+                weights = None if weights is None else weights[keep]
+            sums = np.bincount(keys, weights=weights, minlength=cells * width)
+            out[:, _AT[name]] = sums.reshape(cells, width)
+
+        deciles = refs["imd_decile"].to_numpy(dtype="float64")
+        baseline = level_codes(refs["baseline_minutes"].to_numpy(dtype="float64")).astype("int64")
+        after, change = follow_up_outcomes(fups, refs["id"].to_numpy())
+        paired = (baseline >= 0) & (after >= 0)
+        transition = np.where(paired, baseline * 3 + after, -1)
+        up = (transition == _INACTIVE_TO_ACTIVE) & refs["has_condition"].to_numpy(dtype=bool)
+        rated = ~np.isnan(change)
+        count("referrals")
+        count("onto", weights=refs["onto_activity"].to_numpy(dtype="float64"))
+        count("deciles", np.where(np.isnan(deciles), 10, deciles - 1).astype("int64"))
+        count("levels", np.where(baseline < 0, 3, baseline))
+        count("months", (refs["month"].to_numpy(dtype="int64") - 4) % 12)
+        count("transitions", transition)
+        count("up_with_condition", weights=up.astype("float64"))
+        count("rated", weights=rated.astype("float64"))
+        count("change", weights=np.where(rated, change, 0.0))
+        return out
+
+    def _count_organisations(self, organisations: np.ndarray, cell: np.ndarray) -> None:
+        ny, nd, np_ = self.shape
+        pairs = pd.DataFrame({"cell": cell, "org": organisations}).drop_duplicates()
+        c = pairs["cell"].to_numpy()
+        y, d, p = c // (nd * np_), (c // np_) % nd, c % np_
+        org = pairs["org"].to_numpy()
+
+        def distinct(*keys: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+            flat = np.ravel_multi_index(keys, sizes)
+            unique = pd.DataFrame({"key": flat, "org": org}).drop_duplicates()
+            return np.bincount(unique["key"], minlength=int(np.prod(sizes))).reshape(sizes)
+
+        def first_year(*keys: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+            frame = pd.DataFrame({"y": y, "org": org, **{f"k{i}": k for i, k in enumerate(keys)}})
+            by = [f"k{i}" for i in range(len(keys))] + ["org"]
+            first = frame.groupby(by, sort=False)["y"].min().reset_index()
+            flat = np.ravel_multi_index(
+                (*(first[f"k{i}"].to_numpy() for i in range(len(keys))), first["y"].to_numpy()),
+                (*sizes, ny),
+            )
+            counts = np.bincount(flat, minlength=int(np.prod(sizes)) * ny)
+            return counts.reshape(*sizes, ny).cumsum(axis=-1)
+
+        self.orgs_cell = np.bincount(c, minlength=ny * nd * np_).reshape(ny, nd, np_)
+        self.orgs_year_district = distinct(y, d, sizes=(ny, nd))
+        self.orgs_year_pathway = distinct(y, p, sizes=(ny, np_))
+        self.orgs_year = distinct(y, sizes=(ny,))
+        zeros = np.zeros_like(y)
+        self.orgs_to_date = first_year(zeros, sizes=(1,))[0]  # [year]
+        self.orgs_district_to_date = first_year(d, sizes=(nd,))  # [district, year]
+
+    def figures(self, year: int, district_id: int | None) -> dict[str, Any]:
+        y = self.years.index(year)
+        if district_id is None:
+            this, to_date = self.cube[y].sum(axis=0), self.to_date[y].sum(axis=0)
+            orgs, orgs_to_date = self.orgs_year[y], self.orgs_to_date[y]
+            districts = range(self.shape[1])
+        else:
+            d = self.districts.index(district_id)
+            this, to_date = self.cube[y, d], self.to_date[y, d]
+            orgs, orgs_to_date = self.orgs_year_district[y, d], self.orgs_district_to_date[d, y]
+            districts = [d]
+        return {
+            "year": year,
+            **_headline(this, orgs),
+            "by_month": self._by_month(this, year),
+            "deciles": _deciles(this),
+            "transitions": _transitions(this),
+            "to_date": {**_headline(to_date, orgs_to_date), "transitions": _transitions(to_date)},
+            "by_district": self._by_district(y, districts),
+            "by_pathway": self._by_pathway(y, district_id),
+        }
+
+    def _by_month(self, this: np.ndarray, year: int) -> dict[str, Any]:
+        months = [f"{year + (m < 4)}-{m:02d}" for m in MONTHS]
+        rows = {p: _ints(this[i, _AT["months"]]) for i, p in enumerate(PATHWAYS)}
+        return {"months": months, "rows": rows}
+
+    def _by_district(self, y: int, districts) -> list[dict[str, Any]]:
+        rows = []
+        for d in districts:
+            block = self.cube[y, d]
+            if block[:, _AT["referrals"]].sum() == 0:
+                continue
+            key = self.districts[d] if d < len(self.districts) else None
+            figures = _headline(block, self.orgs_year_district[y, d])
+            rows.append({"key": key, **figures, "transitions": _transitions(block)["matrix"]})
+        return sorted(rows, key=lambda row: (row["key"] is None, str(row["key"])))
+
+    def _by_pathway(self, y: int, district_id: int | None) -> list[dict[str, Any]]:
+        if district_id is None:
+            blocks, orgs = self.cube[y].sum(axis=0), self.orgs_year_pathway[y]
+        else:
+            d = self.districts.index(district_id)
+            blocks, orgs = self.cube[y, d], self.orgs_cell[y, d]
+        rows = []
+        for p, pathway in enumerate(self.pathways):
+            if blocks[p, _AT["referrals"]].sum() == 0:
+                continue
+            block = np.zeros_like(blocks)
+            block[p] = blocks[p]
+            figures = _headline(block, orgs[p])
+            rows.append({"key": pathway, **figures, "transitions": _transitions(block)["matrix"]})
+        return sorted(rows, key=lambda row: str(row["key"]))
+
+
+def _ints(values: np.ndarray) -> list[int]:
+    return [int(v) for v in values]
+
+
+def _headline(block: np.ndarray, organisations) -> dict[str, Any]:
+    """The key figures of a block of cells (one row per pathway)."""
+    total = block.sum(axis=0)
+    deciles = _ints(total[_AT["deciles"]])
+    known = sum(deciles[:10])
+    deprived = sum(deciles[d - 1] for d in MOST_DEPRIVED_DECILES)
+    levels = _ints(total[_AT["levels"]])
+    per_pathway = _ints(block[:, _AT["referrals"]].ravel())
+    return {
+        "referrals": int(total[_AT["referrals"]][0]),
+        "organisations": int(organisations),
+        "decile_known": known,
+        "deprived": deprived,
+        "deprived_share": whole_percent(deprived, known),
+        "onto_activity": int(total[_AT["onto"]][0]),
+        "pathways": {p: per_pathway[i] for i, p in enumerate(PATHWAYS)},
+        "baseline_levels": {**dict(zip(LEVELS, levels, strict=False)), "unknown": levels[3]},
     }
-    return {"months": months, "rows": rows}
 
 
-def deprivation(refs: pd.DataFrame) -> dict[str, int]:
-    """Referrals per IMD decile (1 most deprived … 10), and how many are not known."""
-    deciles = refs["imd_decile"]
-    counts = {str(d): int((deciles == d).sum()) for d in range(1, 11)}
-    counts["unknown"] = int(deciles.isna().sum())
-    return counts
+def _deciles(block: np.ndarray) -> dict[str, int]:
+    counts = _ints(block.sum(axis=0)[_AT["deciles"]])
+    return {**{str(d): counts[d - 1] for d in range(1, 11)}, "unknown": counts[10]}
 
 
-def latest_levels(fups: pd.DataFrame) -> pd.DataFrame:
-    """Per referral, the level (and life satisfaction) of its latest completed follow-up.
-
-    A follow-up counts only when it is completed and its minutes are recorded. Life satisfaction
-    change is measured from the first to the latest completed follow-up that recorded it.
-    """
-    done = fups[fups["completed_on"].notna() & fups["minutes"].notna()]
-    done = done.sort_values(["completed_on", "id"])
-    latest = done.groupby("referral_id").tail(1).set_index("referral_id")
-    out = pd.DataFrame({"followup_level": latest["minutes"].map(_level)})
-    rated = fups[fups["completed_on"].notna() & fups["life_satisfaction"].notna()]
-    rated = rated.sort_values(["completed_on", "id"]).groupby("referral_id")["life_satisfaction"]
-    change = (rated.last() - rated.first())[rated.count() >= 2]
-    out = out.join(change.rename("life_satisfaction_change"), how="outer")
-    return out
-
-
-def transitions(refs: pd.DataFrame, fups: pd.DataFrame) -> dict[str, Any]:
-    """Baseline level → level at the latest completed follow-up, as a 3 × 3 matrix.
-
-    Also: how many of those who went from inactive to active have a disability or long-term
-    condition (the social-value model values them higher), and the measured life-satisfaction
-    change of the people who recorded it twice.
-    """
-    matrix = {a: dict.fromkeys(LEVELS, 0) for a in LEVELS}
-    empty = {"matrix": matrix, "people": 0, "inactive_to_active_with_condition": 0}
-    empty["life_satisfaction"] = {"people": 0, "change": 0.0}
-    if refs.empty or fups.empty:
-        return empty
-    ids = set(refs["id"])
-    latest = latest_levels(fups[fups["referral_id"].isin(ids)])
-    joined = refs.set_index("id").join(latest, how="inner")
-    paired = joined[joined["baseline_level"].notna() & joined["followup_level"].notna()]
-    for (before, after), n in paired.groupby(["baseline_level", "followup_level"]).size().items():
-        matrix[before][after] = int(n)
-    up = paired[
-        (paired["baseline_level"] == ActivityLevel.INACTIVE)
-        & (paired["followup_level"] == ActivityLevel.ACTIVE)
-    ]
-    rated = joined["life_satisfaction_change"].dropna()
+def _transitions(block: np.ndarray) -> dict[str, Any]:
+    total = block.sum(axis=0)
+    cells = _ints(total[_AT["transitions"]])
+    matrix = {a: {b: cells[i * 3 + j] for j, b in enumerate(LEVELS)} for i, a in enumerate(LEVELS)}
     return {
         "matrix": matrix,
-        "people": len(paired),
-        "inactive_to_active_with_condition": int(up["has_condition"].sum()),
-        "life_satisfaction": {"people": len(rated), "change": float(rated.sum())},
+        "people": sum(cells),
+        "inactive_to_active_with_condition": int(total[_AT["up_with_condition"]][0]),
+        "life_satisfaction": {
+            "people": int(total[_AT["rated"]][0]),
+            "change": float(total[_AT["change"]][0]),
+        },
     }
 
 
-def breakdown(refs: pd.DataFrame, fups: pd.DataFrame, *, by: str) -> list[dict[str, Any]]:
-    """The key figures and transitions per value of column ``by`` (``district_id``, ``pathway``).
-
-    Referrals whose value is not known form one row with key None.
-    """
-    rows = []
-    keys = refs[by].drop_duplicates().tolist()
-    for key in sorted(keys, key=lambda k: (k is None or pd.isna(k), str(k))):
-        unknown = key is None or pd.isna(key)
-        part = refs[refs[by].isna()] if unknown else refs[refs[by] == key]
-        figures = headline(part)
-        figures["transitions"] = transitions(part, fups)["matrix"]
-        rows.append({"key": None if unknown else _plain(key), **figures})
-    return rows
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
-
-
-def year_figures(refs: pd.DataFrame, fups: pd.DataFrame, year: int) -> dict[str, Any]:
-    """Every figure of one snapshot: the year, the programme to date, and the breakdowns."""
-    this_year = in_year(refs, year)
-    to_date = to_end_of(refs, year)
+def snapshot_figures(
+    refs: pd.DataFrame, fups: pd.DataFrame, *, years, districts
+) -> dict[tuple[int, int | None], dict[str, Any]]:
+    """Every snapshot's figures: for each of ``years``, the partnership (district None) and each
+    of ``districts``. A scope's figures read only its own referrals, the year's and earlier."""
+    cube = _Cube(refs, fups, years, districts)
     return {
-        "year": year,
-        **headline(this_year),
-        "by_month": by_month(this_year, year),
-        "deciles": deprivation(this_year),
-        "transitions": transitions(this_year, fups),
-        "to_date": {**headline(to_date), "transitions": transitions(to_date, fups)},
-        "by_district": breakdown(this_year, fups, by="district_id"),
-        "by_pathway": breakdown(this_year, fups, by="pathway"),
+        (year, district): cube.figures(year, district)
+        for year in years
+        for district in (None, *districts)
     }

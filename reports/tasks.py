@@ -1,12 +1,14 @@
 """Celery entry points for the impact statistics. Each takes ids and calls one service.
 
 Every task is safe to run twice (``acks_late``: a task whose worker died is run again): a
-snapshot build is an atomic upsert and marking a job done is idempotent.
+rebuild writes every snapshot and its progress in one transaction, snapshots are upserted and
+marking a job done is idempotent.
 """
 
 from __future__ import annotations
 
-from celery import Task, group, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -22,13 +24,22 @@ RETRY = {
 }
 
 
-class BuildTask(Task):
+class BuildTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         job_id = kwargs.get("job_id") if kwargs else None
         if job_id is None and len(args) > 3:
             job_id = args[3]
         if job_id is not None:
-            services.build_failed(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+            services.build_job_failed(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+class RebuildTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        build_id = kwargs.get("build_id") if kwargs else None
+        if build_id is None and args:
+            build_id = args[0]
+        if build_id is not None:
+            services.build_failed(build_id=build_id, error=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(name="reports.build_snapshot", base=BuildTask, **RETRY)
@@ -42,17 +53,10 @@ def build_snapshot(
     return snapshot.pk
 
 
-@shared_task(name="reports.rebuild_all", **RETRY)
+@shared_task(name="reports.rebuild_all", base=RebuildTask, **RETRY)
 def rebuild_all(build_id: int) -> int:
-    """Plan a rebuild of every year and scope and run the builds as a group; returns their count."""
-    jobs = services.build_plan(build_id=build_id)
-    if not jobs:
-        return 0
-    from .models import SnapshotBuild
-
-    model_id = SnapshotBuild.objects.values_list("model_id", flat=True).get(pk=build_id)
-    group(build_snapshot.si(job.year, job.district_id, model_id, job.id) for job in jobs)()
-    return len(jobs)
+    """Rebuild every year and scope from one read of the data; returns how many snapshots."""
+    return services.build_run(build_id=build_id)
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)
