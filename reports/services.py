@@ -94,7 +94,9 @@ def current_model() -> SocialValueModel:
 def snapshot_scopes() -> tuple[list[int], list[int]]:
     """What a full rebuild builds: the years with referrals, and the active districts (each
     year also has a partnership snapshot)."""
-    years = sorted(set(Referral.objects.values_list("financial_year", flat=True).distinct()))
+    # order_by(): the model's default ordering would add submitted_at to the DISTINCT.
+    years = Referral.objects.order_by().values_list("financial_year", flat=True).distinct()
+    years = sorted(years)
     districts = list(District.objects.filter(is_active=True).values_list("id", flat=True))
     return years, districts
 

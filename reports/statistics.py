@@ -80,13 +80,13 @@ def referral_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
     """The referral frame from ``values_list(*REFERRAL_COLUMNS)`` rows (the derived columns
     reports.inputs computes in SQL on PostgreSQL)."""
     df = pd.DataFrame(rows or [], columns=REFERRAL_COLUMNS)
-    submitted = pd.to_datetime(df["submitted_at"], utc=True).dt.tz_convert(LOCAL_TZ)
+    fy, month = financial_year_and_month(pd.to_datetime(df["submitted_at"], utc=True))
     conditions = df["long_term_conditions"].map(lambda v: isinstance(v, list) and bool(v))
     return pd.DataFrame(
         {
             "id": df["id"].astype("int64"),
-            "fy": (submitted.dt.year - (submitted.dt.month < 4)).astype("int64"),
-            "month": submitted.dt.month.astype("int64"),
+            "fy": fy,
+            "month": month,
             "organisation_id": df["organisation_id"].astype("int64"),
             "pathway": df["pathway"].astype(object),
             "district_id": _floats(df["district_id"]),
@@ -116,6 +116,13 @@ def follow_up_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
         },
         columns=FOLLOW_UP_FRAME_COLUMNS,
     )
+
+
+def financial_year_and_month(submitted: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The financial year and the month (1–12) of UTC times, in London time."""
+    local = submitted.dt.tz_convert(LOCAL_TZ)
+    month = local.dt.month.astype("int64")
+    return (local.dt.year - (month < 4)).astype("int64"), month
 
 
 def _floats(values: pd.Series) -> pd.Series:
