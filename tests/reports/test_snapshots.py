@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, transaction
 
 from funding.models import Allocation
-from referrals.models import Pathway, Status
+from referrals.models import FollowUp, Pathway, Referral, Status
 from reports import services, tasks
 from reports.models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 from reports.selectors import public_impact_figures
@@ -257,3 +257,75 @@ def test_a_follow_up_date_in_the_next_year_still_counts_for_the_referral_year(mo
     FollowUpFactory(referral=referral, completed_on=date(2025, 6, 1), minutes=200)
     snap = services.snapshot_build(year=2024, district_id=None, model_id=model.pk)
     assert snap.figures["transitions"]["people"] == 1
+
+
+def test_a_rebuild_that_dies_while_writing_leaves_every_snapshot_and_job_as_they_were(
+    model, breckland, monkeypatch
+):
+    some_referrals(breckland)
+    ReferralFactory(submitted_at=at(2023, 5, 1))
+    with django_capture_on_commit(execute=True):
+        services.rebuild_start()
+    before = {s.pk: s.figures for s in ImpactSnapshot.objects.all()}
+    some_referrals(breckland, 2)
+    build = SnapshotBuild.objects.create(model=model)
+
+    def broken_sleep(seconds):
+        raise OperationalError("the database went away mid-write")
+
+    monkeypatch.setattr(services.settings, "REPORTS_BUILD_PAUSE_MS", 5, raising=False)
+    monkeypatch.setattr(services.time, "sleep", broken_sleep)
+    with pytest.raises(OperationalError):
+        services.build_run(build_id=build.pk)
+    assert {s.pk: s.figures for s in ImpactSnapshot.objects.all()} == before
+    assert not build.jobs.filter(done=True).exists()
+
+
+def test_a_rebuild_that_fails_for_good_is_recorded(model, breckland, monkeypatch):
+    some_referrals(breckland)
+    build = SnapshotBuild.objects.create(model=model)
+
+    def broken(**kwargs):
+        raise ValueError("no figures today")
+
+    monkeypatch.setattr(services, "snapshots_build_all", broken)
+    result = tasks.rebuild_all.apply(args=(build.pk,), throw=False)
+    assert result.failed()
+    build.refresh_from_db()
+    assert build.state == SnapshotBuild.State.FAILED
+    assert "no figures today" in build.error
+
+
+def test_the_copy_and_the_values_list_read_the_same_frames(model, breckland, norwich):
+    from django.db import connection
+
+    from reports import inputs, statistics
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    refs = some_referrals(breckland, 3, imd_decile=2, status=Status.ACTIVE)
+    ReferralFactory(
+        district=None, baseline_minutes=None, has_disability=True, submitted_at=at(2025, 4, 1, 0)
+    )
+    ReferralFactory(long_term_conditions=["diabetes"], referred_onto_activity=True)
+    FollowUpFactory(referral=refs[0], minutes=None, life_satisfaction=4)
+    FollowUpFactory(referral=refs[1], completed_on=None)
+    for year, district in [(None, None), (2024, breckland.pk)]:
+        copied = inputs.load_inputs(year=year, district_id=district)
+        qs = Referral.objects.all()
+        if year is not None:
+            qs = qs.filter(submitted_at__lt=inputs.end_of_year(year), district_id=district)
+        listed = statistics.referral_frame(list(qs.values_list(*statistics.REFERRAL_COLUMNS)))
+        by_id = copied[0].sort_values("id").reset_index(drop=True)
+        listed = listed.sort_values("id").reset_index(drop=True)
+        assert by_id.astype({"pathway": object}).equals(listed)
+        fups = FollowUp.objects.filter(completed_on__isnull=False, referral__in=qs)
+        listed_fups = statistics.follow_up_frame(
+            list(fups.values_list(*statistics.FOLLOW_UP_COLUMNS))
+        )
+        assert (
+            copied[1]
+            .sort_values("id")
+            .reset_index(drop=True)
+            .equals(listed_fups.sort_values("id").reset_index(drop=True))
+        )
