@@ -163,7 +163,7 @@ def synthetic_generate(
     """Write ``referrals`` synthetic referrals and what goes with them; see the module docstring.
 
     ``as_of`` (default: today) is the day the data describes: statuses and completed follow-ups
-    are as they would be then, and referrals from that day on are still ``submitted``.
+    are as they would be then; referrals are submitted up to that day, never after it.
     """
     if not 1 <= referrals <= MAX_REFERRALS:
         raise SyntheticError(f"--referrals must be from 1 to {MAX_REFERRALS:,}; got {referrals:,}")
@@ -281,7 +281,14 @@ class _World:
         if (counts == 0).any():
             raise SyntheticError("a district has no synthetic postcodes")
 
-        first_day, last_day = fy_bounds(first_year)[0], fy_bounds(last_year)[1]
+        # Referrals are submitted up to as_of, never after: a year still running is partial.
+        first_day = fy_bounds(first_year)[0]
+        last_day = min(fy_bounds(last_year)[1], as_of)
+        if last_day < first_day:
+            raise SyntheticError(
+                f"the first financial year starts after {as_of:%d %b %Y}, "
+                "the day the data describes"
+            )
         days = np.arange(np.datetime64(first_day), np.datetime64(last_day) + 1)
         weekday = (days.astype(np.int64) + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
         weights = np.where(weekday >= 5, WEEKEND_WEIGHT, 1.0)

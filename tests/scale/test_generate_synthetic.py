@@ -118,7 +118,13 @@ def test_the_financial_year_matches_the_date_of_submission(generated):
         assert fy_of(timezone.localtime(submitted).date()) == year
         years[year] += 1
     assert sorted(years) == [2023, 2024, 2025, 2026]
-    assert years[2026] > years[2023]  # referrals grow over the years
+    assert years[2025] > years[2023]  # referrals grow over the years (2026-27 is partial)
+
+
+def test_nothing_is_submitted_after_the_day_the_data_describes(generated):
+    last = Referral.objects.order_by("-submitted_at").first().submitted_at
+    assert timezone.localtime(last).date() <= date.fromisoformat(AS_OF)
+    assert Referral.objects.filter(financial_year=2026).exists()
 
 
 def test_references_are_unique_in_their_own_prefix_and_the_sequences_follow(generated):
@@ -217,6 +223,10 @@ def test_a_second_run_appends_fresh_ids_and_references(generated):
         (["--referrals", "10", "--years", "2023-24:2024-25:2025-26"], "not a range"),
         (["--referrals", "10", "--as-of", "yesterday"], "not a date"),
         (["--referrals", "10", "--batch-size", "0"], "batch size must be at least 1"),
+        (
+            ["--referrals", "10", "--years", "2027-28:2027-28", "--as-of", "2026-12-01"],
+            "starts after 01 Dec 2026",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_with_a_message(arguments, message):
