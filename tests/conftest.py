@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
 
 from activeportal.accounts import roles
 
@@ -20,6 +21,23 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and os.environ.get("FAIL_ON_SKIP") == "1" and call.when != "teardown":
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where every test must run: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, dropped cleanly at the end even if a connection outlived its test.
+
+    A connection opened by a request thread of the live server or by a worker process can still
+    be open when the session ends, and PostgreSQL refuses to drop a database that is in use.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
