@@ -30,27 +30,35 @@ def end_of_year(year: int) -> datetime:
 
 
 def load_inputs(
-    *, year: int | None = None, district_id: int | None = None
+    *, year: int | None = None, district_id: int | None = None, in_year: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Referrals submitted up to the end of ``year`` (every one if None), of one district if
-    given, and the completed follow-ups of those referrals."""
+    given, or only those of financial year ``in_year``; and their completed follow-ups."""
     if connection.vendor == "postgresql":
-        return _copy_referrals(year, district_id), _copy_follow_ups(year, district_id)
+        return (
+            _copy_referrals(year, district_id, in_year),
+            _copy_follow_ups(year, district_id, in_year),
+        )
     referrals = Referral.objects.all()
     if year is not None:
         referrals = referrals.filter(submitted_at__lt=end_of_year(year))
+    if in_year is not None:
+        referrals = referrals.filter(financial_year=in_year)
     if district_id is not None:
         referrals = referrals.filter(district_id=district_id)
     refs = statistics.referral_frame(list(referrals.values_list(*statistics.REFERRAL_COLUMNS)))
     follow_ups = FollowUp.objects.filter(completed_on__isnull=False)
-    if year is not None or district_id is not None:
+    if year is not None or district_id is not None or in_year is not None:
         follow_ups = follow_ups.filter(referral__in=referrals.values("id"))
     fups = statistics.follow_up_frame(list(follow_ups.values_list(*statistics.FOLLOW_UP_COLUMNS)))
     return refs, fups
 
 
-def _where(year: int | None, district_id: int | None) -> tuple[str, list]:
+def _where(year: int | None, district_id: int | None, in_year: int | None) -> tuple[str, list]:
     conditions, params = ["TRUE"], []
+    if in_year is not None:
+        conditions.append("r.financial_year = %s")
+        params.append(in_year)
     if year is not None:
         conditions.append("r.submitted_at < %s")
         params.append(end_of_year(year))
@@ -126,8 +134,8 @@ def _copy(sql: str, params: list, types: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def _copy_referrals(year: int | None, district_id: int | None) -> pd.DataFrame:
-    where, params = _where(year, district_id)
+def _copy_referrals(year: int | None, district_id: int | None, in_year: int | None):
+    where, params = _where(year, district_id, in_year)
     refs = _copy(
         REFERRALS_SQL.format(where=where), [statistics.ONTO_ACTIVITY, *params], REFERRAL_TYPES
     )
@@ -138,8 +146,8 @@ def _copy_referrals(year: int | None, district_id: int | None) -> pd.DataFrame:
     return refs[statistics.REFERRAL_FRAME_COLUMNS]
 
 
-def _copy_follow_ups(year: int | None, district_id: int | None) -> pd.DataFrame:
-    where, params = _where(year, district_id)
+def _copy_follow_ups(year: int | None, district_id: int | None, in_year: int | None):
+    where, params = _where(year, district_id, in_year)
     join = "" if not params else "JOIN referrals_referral r ON r.id = f.referral_id"
     fups = _copy(FOLLOW_UPS_SQL.format(join=join, where=where), params, FOLLOW_UP_TYPES)
     fups["completed_on"] = pd.to_datetime(fups["completed_on"], unit="D").astype("datetime64[ns]")

@@ -42,9 +42,10 @@ def build_progress(build: SnapshotBuild) -> dict[str, Any]:
     """Done and total jobs of a build, and a whole percentage for the progress bar."""
     done = build.jobs.filter(done=True).count()
     total = build.total
-    percent = (
-        100 if build.state == SnapshotBuild.State.DONE else (done * 100 // total if total else 0)
-    )
+    # Reading the years marks their jobs done; the snapshots are written last, so a running
+    # build stays below 100% until it is finished.
+    running = min(99, done * 100 // total) if total else 0
+    percent = 100 if build.state == SnapshotBuild.State.DONE else running
     return {"done": done, "total": total, "percent": percent}
 
 

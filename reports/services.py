@@ -224,25 +224,49 @@ def build_plan(*, build_id: int) -> list[SnapshotBuildJob]:
     return list(build.jobs.filter(done=False))
 
 
-def build_run(*, build_id: int) -> int:
-    """Plan a rebuild and build all its snapshots from one read; returns how many.
+def build_read_year(*, build_id: int, year: int) -> dict[str, list]:
+    """Read the referrals of one financial year (by their stored year) and their completed
+    follow-ups, and return what they add to every snapshot (``statistics.fragment``, plain
+    JSON). The year's jobs count as done for the progress bar; nothing else is written."""
+    refs, fups = inputs.load_inputs(in_year=year)
+    fragment = statistics.fragment(refs, fups)
+    SnapshotBuildJob.objects.filter(build_id=build_id, year=year).update(done=True)
+    return fragment
 
-    The snapshots and the jobs' progress are written in one transaction: a rebuild that dies
-    half-way leaves every snapshot as it was, and running it again finishes it.
-    """
-    jobs = build_plan(build_id=build_id)
-    if not jobs:
-        return 0
-    model_id = SnapshotBuild.objects.values_list("model_id", flat=True).get(pk=build_id)
+
+def build_finish(*, build_id: int, fragments: list[dict[str, list]], counts: dict) -> int:
+    """Add up the years' fragments and write every snapshot of the build, with its progress,
+    in one transaction: a rebuild that dies here leaves every snapshot as it was, and running
+    this again finishes it. ``counts`` is the data fingerprint taken before the reads."""
+    build = SnapshotBuild.objects.get(pk=build_id)
+    jobs = list(build.jobs.all())
     years = sorted({job.year for job in jobs})
     districts = sorted({job.district_id for job in jobs if job.district_id is not None})
+    stats = statistics.snapshot_figures_from(fragments, years=years, districts=districts)
+    model = SocialValueModel.objects.get(pk=build.model_id)
     with transaction.atomic():
-        snapshots_build_all(model_id=model_id, years=years, districts=districts)
-        SnapshotBuildJob.objects.filter(pk__in=[job.pk for job in jobs]).update(done=True)
+        _snapshots_save(stats, model, counts)
+        build.jobs.update(done=True)
         SnapshotBuild.objects.filter(pk=build_id).exclude(state=SnapshotBuild.State.DONE).update(
             state=SnapshotBuild.State.DONE, finished_at=timezone.now()
         )
     return len(jobs)
+
+
+def build_years(*, build_id: int) -> list[int]:
+    """Plan a build (``build_plan``) and return the years whose referrals it reads."""
+    return sorted({job.year for job in build_plan(build_id=build_id)})
+
+
+def build_run(*, build_id: int) -> int:
+    """A whole rebuild in this process, as the Celery chord runs it: plan, read each year,
+    add up and write; returns how many snapshots the build has."""
+    counts = data_fingerprint()
+    years = build_years(build_id=build_id)
+    if not years:
+        return 0
+    fragments = [build_read_year(build_id=build_id, year=year) for year in years]
+    return build_finish(build_id=build_id, fragments=fragments, counts=counts)
 
 
 def build_job_done(*, job_id: int) -> None:

@@ -213,64 +213,110 @@ _WIDTH = _start
 _INACTIVE_TO_ACTIVE = 0 * 3 + 2
 
 
-class _Cube:
-    """Additive figures per (year, district, pathway) cell, and the organisation counts."""
+def fragment(refs: pd.DataFrame, fups: pd.DataFrame) -> dict[str, list]:
+    """What a set of referrals adds to the figures, ready for JSON: per (year, district,
+    pathway) cell its additive figures, and each cell's distinct organisations.
 
-    def __init__(self, refs: pd.DataFrame, fups: pd.DataFrame, years, districts) -> None:
-        self.years = sorted({*(int(y) for y in refs["fy"].unique()), *years})
-        district_values = refs["district_id"].dropna().unique()
-        self.districts = sorted({*(int(d) for d in district_values), *districts})
-        self.pathways = PATHWAYS + sorted(set(refs["pathway"].unique()) - set(PATHWAYS))
+    Fragments of disjoint sets of referrals add up (``snapshot_figures_from``) to the figures of
+    their union, so a rebuild can read the referrals of each year on its own. ``fups`` are the
+    completed follow-ups of ``refs``.
+    """
+    if refs.empty:
+        return {"cells": [], "organisations": []}
+    keys = pd.DataFrame(
+        {
+            "fy": refs["fy"].to_numpy(dtype="int64"),
+            "district": refs["district_id"].fillna(-1).to_numpy(dtype="int64"),
+            "pathway": refs["pathway"].astype(str).to_numpy(),
+        }
+    )
+    grouped = keys.groupby(["fy", "district", "pathway"], sort=True)
+    cell = grouped.ngroup().to_numpy(dtype="int64")
+    values = _fill(refs, fups, cell, len(grouped))
+    cells = [
+        [int(fy), None if district < 0 else int(district), pathway, row.tolist()]
+        for (fy, district, pathway), row in zip(grouped.size().index, values, strict=True)
+    ]
+    keys["organisation"] = refs["organisation_id"].to_numpy(dtype="int64")
+    organisations = keys.drop_duplicates().itertuples(index=False, name=None)
+    return {
+        "cells": cells,
+        "organisations": [
+            [int(fy), None if d < 0 else int(d), p, int(org)] for fy, d, p, org in organisations
+        ],
+    }
+
+
+def _fill(refs: pd.DataFrame, fups: pd.DataFrame, cell: np.ndarray, cells: int) -> np.ndarray:
+    """The additive figures of each cell (``cell``: each referral's cell number)."""
+    out = np.zeros((cells, _WIDTH))
+
+    def count(name: str, codes: np.ndarray | None = None, weights=None) -> None:
+        width = _BLOCKS[name]
+        keys = cell if codes is None else cell * width + codes
+        if codes is not None and (codes < 0).any():
+            keep = codes >= 0
+            keys = keys[keep]
+            weights = None if weights is None else weights[keep]
+        sums = np.bincount(keys, weights=weights, minlength=cells * width)
+        out[:, _AT[name]] = sums.reshape(cells, width)
+
+    deciles = refs["imd_decile"].to_numpy(dtype="float64")
+    baseline = level_codes(refs["baseline_minutes"].to_numpy(dtype="float64")).astype("int64")
+    after, change = follow_up_outcomes(fups, refs["id"].to_numpy())
+    paired = (baseline >= 0) & (after >= 0)
+    transition = np.where(paired, baseline * 3 + after, -1)
+    up = (transition == _INACTIVE_TO_ACTIVE) & refs["has_condition"].to_numpy(dtype=bool)
+    rated = ~np.isnan(change)
+    count("referrals")
+    count("onto", weights=refs["onto_activity"].to_numpy(dtype="float64"))
+    count("deciles", np.where(np.isnan(deciles), 10, deciles - 1).astype("int64"))
+    count("levels", np.where(baseline < 0, 3, baseline))
+    count("months", (refs["month"].to_numpy(dtype="int64") - 4) % 12)
+    count("transitions", transition)
+    count("up_with_condition", weights=up.astype("float64"))
+    count("rated", weights=rated.astype("float64"))
+    count("change", weights=np.where(rated, change, 0.0))
+    return out
+
+
+class _Cube:
+    """Additive figures per (year, district, pathway) cell, and the organisation counts,
+    summed from fragments."""
+
+    def __init__(self, fragments: list[dict[str, list]], years, districts) -> None:
+        cells = [c for f in fragments for c in f["cells"]]
+        triples = [t for f in fragments for t in f["organisations"]]
+        self.years = sorted({*(c[0] for c in cells), *years})
+        self.districts = sorted({*(c[1] for c in cells if c[1] is not None), *districts})
+        found = {c[2] for c in cells}
+        self.pathways = PATHWAYS + sorted(found - set(PATHWAYS))
         ny, nd, np_ = len(self.years), len(self.districts) + 1, len(self.pathways)
         self.shape = (ny, nd, np_)
-        yi = np.searchsorted(self.years, refs["fy"].to_numpy(dtype="int64"))
-        dv = refs["district_id"].to_numpy(dtype="float64")
-        known = ~np.isnan(dv)
-        di = np.full(len(refs), nd - 1)  # the last district slot: not known
-        di[known] = np.searchsorted(self.districts, dv[known].astype("int64"))
-        pi = pd.Categorical(refs["pathway"], categories=self.pathways).codes.astype("int64")
-        cell = (yi * nd + di) * np_ + pi
-        self.cube = self._fill(refs, fups, cell).reshape(ny, nd, np_, _WIDTH)
+        self.cube = np.zeros((ny, nd, np_, _WIDTH))
+        if cells:
+            y, d, p = self._index([c[:3] for c in cells])
+            np.add.at(self.cube, (y, d, p), np.array([c[3] for c in cells], dtype="float64"))
         self.to_date = self.cube.cumsum(axis=0)
-        self._count_organisations(refs["organisation_id"].to_numpy(dtype="int64"), cell)
+        y, d, p = self._index([t[:3] for t in triples])
+        org = np.array([t[3] for t in triples], dtype="int64")
+        self._count_organisations(y, d, p, org)
 
-    def _fill(self, refs: pd.DataFrame, fups: pd.DataFrame, cell: np.ndarray) -> np.ndarray:
-        cells = int(np.prod(self.shape))
-        out = np.zeros((cells, _WIDTH))
+    def _index(self, keys: list[list]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Year, district (the last slot: not known) and pathway positions of cell keys."""
+        nd = len(self.districts)
+        years = {year: i for i, year in enumerate(self.years)}
+        districts = {district: i for i, district in enumerate(self.districts)}
+        pathways = {pathway: i for i, pathway in enumerate(self.pathways)}
+        y = np.array([years[k[0]] for k in keys], dtype="int64")
+        d = np.array([nd if k[1] is None else districts[k[1]] for k in keys], dtype="int64")
+        p = np.array([pathways[k[2]] for k in keys], dtype="int64")
+        return y, d, p
 
-        def count(name: str, codes: np.ndarray | None = None, weights=None) -> None:
-            width = _BLOCKS[name]
-            keys = cell if codes is None else cell * width + codes
-            if codes is not None and (codes < 0).any():
-                keep = codes >= 0
-                keys = keys[keep]
-                weights = None if weights is None else weights[keep]
-            sums = np.bincount(keys, weights=weights, minlength=cells * width)
-            out[:, _AT[name]] = sums.reshape(cells, width)
-
-        deciles = refs["imd_decile"].to_numpy(dtype="float64")
-        baseline = level_codes(refs["baseline_minutes"].to_numpy(dtype="float64")).astype("int64")
-        after, change = follow_up_outcomes(fups, refs["id"].to_numpy())
-        paired = (baseline >= 0) & (after >= 0)
-        transition = np.where(paired, baseline * 3 + after, -1)
-        up = (transition == _INACTIVE_TO_ACTIVE) & refs["has_condition"].to_numpy(dtype=bool)
-        rated = ~np.isnan(change)
-        count("referrals")
-        count("onto", weights=refs["onto_activity"].to_numpy(dtype="float64"))
-        count("deciles", np.where(np.isnan(deciles), 10, deciles - 1).astype("int64"))
-        count("levels", np.where(baseline < 0, 3, baseline))
-        count("months", (refs["month"].to_numpy(dtype="int64") - 4) % 12)
-        count("transitions", transition)
-        count("up_with_condition", weights=up.astype("float64"))
-        count("rated", weights=rated.astype("float64"))
-        count("change", weights=np.where(rated, change, 0.0))
-        return out
-
-    def _count_organisations(self, organisations: np.ndarray, cell: np.ndarray) -> None:
+    def _count_organisations(self, y, d, p, org) -> None:
         ny, nd, np_ = self.shape
-        pairs = pd.DataFrame({"cell": cell, "org": organisations}).drop_duplicates()
-        c = pairs["cell"].to_numpy()
-        y, d, p = c // (nd * np_), (c // np_) % nd, c % np_
+        pairs = pd.DataFrame({"y": y, "d": d, "p": p, "org": org}).drop_duplicates()
+        y, d, p = pairs["y"].to_numpy(), pairs["d"].to_numpy(), pairs["p"].to_numpy()
         org = pairs["org"].to_numpy()
 
         def distinct(*keys: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
@@ -289,7 +335,7 @@ class _Cube:
             counts = np.bincount(flat, minlength=int(np.prod(sizes)) * ny)
             return counts.reshape(*sizes, ny).cumsum(axis=-1)
 
-        self.orgs_cell = np.bincount(c, minlength=ny * nd * np_).reshape(ny, nd, np_)
+        self.orgs_cell = distinct(y, d, p, sizes=(ny, nd, np_))
         self.orgs_year_district = distinct(y, d, sizes=(ny, nd))
         self.orgs_year_pathway = distinct(y, p, sizes=(ny, np_))
         self.orgs_year = distinct(y, sizes=(ny,))
@@ -401,7 +447,14 @@ def snapshot_figures(
 ) -> dict[tuple[int, int | None], dict[str, Any]]:
     """Every snapshot's figures: for each of ``years``, the partnership (district None) and each
     of ``districts``. A scope's figures read only its own referrals, the year's and earlier."""
-    cube = _Cube(refs, fups, years, districts)
+    return snapshot_figures_from([fragment(refs, fups)], years=years, districts=districts)
+
+
+def snapshot_figures_from(
+    fragments: list[dict[str, list]], *, years, districts
+) -> dict[tuple[int, int | None], dict[str, Any]]:
+    """``snapshot_figures`` of the union of the referrals the ``fragments`` were made from."""
+    cube = _Cube(fragments, years, districts)
     return {
         (year, district): cube.figures(year, district)
         for year in years

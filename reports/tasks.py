@@ -1,13 +1,15 @@
 """Celery entry points for the impact statistics. Each takes ids and calls one service.
 
-Every task is safe to run twice (``acks_late``: a task whose worker died is run again): a
-rebuild writes every snapshot and its progress in one transaction, snapshots are upserted and
-marking a job done is idempotent.
+A rebuild of every year and scope is a chord: one task per financial year reads that year's
+referrals (several workers read years in parallel) and returns what they add to the figures;
+the chord's last task adds them up and writes every snapshot. Every task is safe to run twice
+(``acks_late``: a task whose worker died is run again): reading writes nothing but progress,
+and the last task writes every snapshot and the build's state in one transaction.
 """
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import chord, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
@@ -55,8 +57,25 @@ def build_snapshot(
 
 @shared_task(name="reports.rebuild_all", base=RebuildTask, **RETRY)
 def rebuild_all(build_id: int) -> int:
-    """Rebuild every year and scope from one read of the data; returns how many snapshots."""
-    return services.build_run(build_id=build_id)
+    """Plan a rebuild of every year and scope and start its chord; returns how many years."""
+    counts = services.data_fingerprint()
+    years = services.build_years(build_id=build_id)
+    if years:
+        header = [rebuild_read_year.si(build_id=build_id, year=year) for year in years]
+        chord(header)(rebuild_finish.s(build_id=build_id, counts=counts))
+    return len(years)
+
+
+@shared_task(name="reports.rebuild_read_year", base=RebuildTask, **RETRY)
+def rebuild_read_year(*, build_id: int, year: int) -> dict:
+    """One year of a rebuild: what its referrals add to every snapshot."""
+    return services.build_read_year(build_id=build_id, year=year)
+
+
+@shared_task(name="reports.rebuild_finish", base=RebuildTask, **RETRY)
+def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int:
+    """The end of a rebuild: add up the years and write every snapshot; returns how many."""
+    return services.build_finish(build_id=build_id, fragments=fragments, counts=counts)
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)

@@ -13,7 +13,7 @@ from django.db import connection
 
 from reports import services, tasks
 from reports.models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob
-from tests.reports.factories import FollowUpFactory, ReferralFactory
+from tests.reports.factories import FollowUpFactory, ReferralFactory, at
 
 from .conftest import BASE_DIR, _test_database_url
 
@@ -33,6 +33,23 @@ def test_a_real_worker_builds_a_snapshot(celery_worker_process):
     snapshot = ImpactSnapshot.objects.get(pk=snapshot_id)
     assert snapshot.figures["referrals"] == 20
     assert snapshot.figures["transitions"]["people"] == 10
+
+
+def test_a_real_worker_rebuilds_every_snapshot_through_the_chord(celery_worker_process):
+    model = _some_referrals()
+    ReferralFactory(submitted_at=at(2023, 6, 1))
+    build = SnapshotBuild.objects.create(reason="manual", model=model)
+    assert tasks.rebuild_all.delay(build.pk).get(timeout=60) == 2  # 2023-24 and 2024-25
+
+    def finished():
+        build.refresh_from_db()
+        return build.state == SnapshotBuild.State.DONE
+
+    _wait_for(finished, 60, "the chord's last task to write the snapshots")
+    partnership = ImpactSnapshot.objects.get(year=2024, district=None)
+    assert partnership.figures["referrals"] == 20
+    assert partnership.figures["to_date"]["referrals"] == 21
+    assert not build.jobs.filter(done=False).exists()
 
 
 def _start_worker(name: str, **extra_env: str) -> subprocess.Popen:

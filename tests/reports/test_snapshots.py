@@ -10,7 +10,7 @@ from django.db import OperationalError, transaction
 
 from funding.models import Allocation
 from referrals.models import FollowUp, Pathway, Referral, Status
-from reports import services, tasks
+from reports import selectors, services, tasks
 from reports.models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 from reports.selectors import public_impact_figures
 from tests.factories import (
@@ -278,22 +278,41 @@ def test_a_rebuild_that_dies_while_writing_leaves_every_snapshot_and_job_as_they
     with pytest.raises(OperationalError):
         services.build_run(build_id=build.pk)
     assert {s.pk: s.figures for s in ImpactSnapshot.objects.all()} == before
-    assert not build.jobs.filter(done=True).exists()
+    build.refresh_from_db()
+    assert build.state != SnapshotBuild.State.DONE
+    assert selectors.build_progress(build)["percent"] == 99  # every year read, nothing written
 
 
 def test_a_rebuild_that_fails_for_good_is_recorded(model, breckland, monkeypatch):
     some_referrals(breckland)
     build = SnapshotBuild.objects.create(model=model)
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise ValueError("no figures today")
 
-    monkeypatch.setattr(services, "snapshots_build_all", broken)
+    monkeypatch.setattr(services.statistics, "snapshot_figures_from", broken)
     result = tasks.rebuild_all.apply(args=(build.pk,), throw=False)
     assert result.failed()
     build.refresh_from_db()
     assert build.state == SnapshotBuild.State.FAILED
     assert "no figures today" in build.error
+
+
+def test_a_rebuild_is_a_chord_of_one_read_per_year_then_one_write(model, breckland, norwich):
+    some_referrals(breckland, 3)
+    some_referrals(norwich, 1, submitted_at=at(2023, 5, 1))
+    some_referrals(breckland, 1, submitted_at=at(2022, 7, 1))
+    build = SnapshotBuild.objects.create(model=model)
+    assert tasks.rebuild_all.apply(args=(build.pk,)).get() == 3  # three years, one task each
+    build.refresh_from_db()
+    assert build.state == SnapshotBuild.State.DONE
+    assert build.total == 3 * 3  # partnership, Breckland and Norwich in each year
+    assert not build.jobs.filter(done=False).exists()
+    one_at_a_time = services.snapshot_build(year=2024, district_id=None, model_id=model.pk)
+    snapshot = ImpactSnapshot.objects.get(year=2024, district=None, model=model)
+    assert snapshot.figures == one_at_a_time.figures
+    assert snapshot.figures["to_date"]["referrals"] == 5
+    assert ImpactSnapshot.objects.count() == 9
 
 
 def test_the_copy_and_the_values_list_read_the_same_frames(model, breckland, norwich):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -100,3 +101,20 @@ def test_follow_ups_on_the_same_day_are_ordered_by_id():
     assert figures["transitions"]["matrix"]["inactive"]["active"] == 1
     assert figures["transitions"]["life_satisfaction"] == {"people": 1, "change": -5.0}
     assert figures == reference_snapshot(referrals, follow_ups, 2024, None)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_fragments_of_each_year_read_apart_add_up_to_the_whole(seed):
+    """A rebuild reads each year's referrals on its own; the fragments, through JSON (as
+    between Celery tasks), give the same figures as one read of everything."""
+    referrals, follow_ups = random_rows(seed, 1500)
+    refs, fups = st.referral_frame(referrals), st.follow_up_frame(follow_ups)
+    years, districts = [2021, 2022, 2023, 2024, 2025], [1, 2, 3, 12]
+    whole = st.snapshot_figures(refs, fups, years=years, districts=districts)
+    fragments = []
+    for year in sorted(refs["fy"].unique()):
+        part = refs[refs["fy"] == year]
+        part_fups = fups[fups["referral_id"].isin(part["id"])]
+        fragments.append(json.loads(json.dumps(st.fragment(part, part_fups))))
+    assert st.snapshot_figures_from(fragments, years=years, districts=districts) == whole
+    assert st.fragment(refs.iloc[0:0], fups) == {"cells": [], "organisations": []}
