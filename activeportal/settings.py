@@ -252,6 +252,9 @@ CELERY_BEAT_SCHEDULE["reports-nightly-rebuild"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# Load tests only: /bench/ping/, a bare view giving the framework's floor under the same load.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # Disclosure control of published counts below partnership level (activeportal/lib/suppression).
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 7)
 SUPPRESSION_ROUNDING = env_int("SUPPRESSION_ROUNDING", 5)
