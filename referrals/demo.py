@@ -259,7 +259,7 @@ def load_referrer_organisations(districts: dict[str, District]) -> dict[str, Ref
 # Postcodes: a small synthetic look-up in the Norfolk style.
 
 # District -> (outward codes, IMD deciles of its synthetic LSOAs).
-_DISTRICT_AREAS = {
+DISTRICT_AREAS = {
     "Breckland": (["IP24", "IP25", "IP26", "NR19", "NR20", "PE37"], [2, 3, 4, 5, 5, 6, 7, 8]),
     "Broadland": (["NR8", "NR10", "NR12", "NR13"], [4, 6, 7, 8, 8, 9, 9, 10]),
     "Great Yarmouth": (["NR29", "NR30", "NR31"], [1, 1, 1, 2, 2, 3, 4, 6]),
@@ -271,7 +271,7 @@ _DISTRICT_AREAS = {
     "Norwich": (["NR1", "NR2", "NR3", "NR4", "NR5", "NR6", "NR7"], [1, 1, 2, 2, 3, 4, 6, 8]),
     "South Norfolk": (["NR14", "NR15", "NR16", "NR18", "IP21", "IP22"], [4, 5, 6, 7, 8, 9, 9, 10]),
 }
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 POSTCODES_PER_LSOA = 6
 
 
@@ -287,7 +287,7 @@ def postcode_table(districts: dict[str, District]) -> list[_Postcode]:
     """The synthetic look-up: 8 LSOAs per district, 6 postcodes each (336 postcodes)."""
     rng = random.Random(SEED + 1)  # noqa: S311 (a fixed seed: demo data)
     table, lsoa_number = [], 0
-    for name, (outwards, deciles) in _DISTRICT_AREAS.items():
+    for name, (outwards, deciles) in DISTRICT_AREAS.items():
         for decile in deciles:
             lsoa_number += 1
             lsoa = f"E0199{lsoa_number:04d}"  # outside the range of real LSOA codes
@@ -295,7 +295,7 @@ def postcode_table(districts: dict[str, District]) -> list[_Postcode]:
             used = {p.postcode for p in table}
             while len([p for p in table if p.lsoa_code == lsoa]) < POSTCODES_PER_LSOA:
                 inward = (
-                    f"{rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
+                    f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
                 )
                 postcode = f"{outward} {inward}"
                 if postcode not in used:
@@ -331,7 +331,7 @@ _MONTH_WEIGHTS = {
         for i, m in enumerate([4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3])
     ],
 }
-_PATHS = {
+STATUS_PATHS = {
     Status.SUBMITTED: [Status.SUBMITTED],
     Status.TRIAGED: [Status.SUBMITTED, Status.TRIAGED],
     Status.CONTACTED: [Status.SUBMITTED, Status.TRIAGED, Status.CONTACTED],
@@ -356,13 +356,13 @@ _PATHS = {
     Status.DECLINED: [Status.SUBMITTED, Status.TRIAGED, Status.CONTACTED, Status.DECLINED],
     Status.WITHDRAWN: [Status.SUBMITTED, Status.TRIAGED, Status.CONTACTED, Status.WITHDRAWN],
 }
-_NOTES = {
+STATUS_NOTES = {
     Status.INELIGIBLE: "Does not meet the pathway's criteria; referrer informed.",
     Status.UNABLE_TO_CONTACT: "Three attempts by phone and one letter, no answer.",
     Status.DECLINED: "Decided not to take part at this time.",
     Status.WITHDRAWN: "Withdrew before starting an activity.",
 }
-_TIMEPOINTS = [("6w", 42), ("12w", 84), ("6m", 182), ("12m", 365)]
+FOLLOW_UP_TIMEPOINTS = [("6w", 42), ("12w", 84), ("6m", 182), ("12m", 365)]
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -376,13 +376,33 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return counts
 
 
+# Minutes a week reported at each level: the inactive pick from a list, the others from a
+# range(start, stop, step). Shared with the synthetic data at scale (referrals.synthetic).
+INACTIVE_MINUTES = [0, 0, 0, 10, 15, 20, 25]
+FAIRLY_ACTIVE_MINUTES = (30, 150, 5)
+ACTIVE_MINUTES = (150, 420, 10)
+# ONS life satisfaction (0-10) at a follow-up; None: not asked.
+LIFE_SATISFACTION = [None, 5, 6, 6, 7, 7, 7, 8, 8, 9]
+# Age range (years) at referral by pathway.
+AGE_RANGES = {Pathway.FALLS: (65, 94), Pathway.SMI: (18, 70)}
+DEFAULT_AGE_RANGE = (18, 85)
+# Closed without reaching activity, and how often each happens.
+EXIT_STATUSES = [Status.INELIGIBLE, Status.DECLINED, Status.UNABLE_TO_CONTACT, Status.WITHDRAWN]
+EXIT_WEIGHTS = [2, 4, 5, 2]
+# How likely each timepoint is to be the latest one returned, and how often an earlier one is
+# skipped; a follow-up is done up to FOLLOW_UP_LATE_DAYS after it is due.
+LAST_FOLLOW_UP_WEIGHTS = [2, 5, 2, 1]
+FOLLOW_UP_SKIPPED = 0.4
+FOLLOW_UP_LATE_DAYS = 10
+
+
 def _minutes(rng: random.Random, level: str | None) -> int | None:
     if level == INA:
-        return rng.choice([0, 0, 0, 10, 15, 20, 25])
+        return rng.choice(INACTIVE_MINUTES)
     if level == FAI:
-        return rng.randrange(30, 150, 5)
+        return rng.randrange(*FAIRLY_ACTIVE_MINUTES)
     if level == ACT:
-        return rng.randrange(150, 420, 10)
+        return rng.randrange(*ACTIVE_MINUTES)
     return None
 
 
@@ -505,13 +525,10 @@ def _plan(
         if r.day > END - timedelta(days=21):
             r.status = rng.choice([Status.SUBMITTED, Status.TRIAGED, Status.CONTACTED])
         else:
-            r.status = rng.choices(
-                [Status.INELIGIBLE, Status.DECLINED, Status.UNABLE_TO_CONTACT, Status.WITHDRAWN],
-                weights=[2, 4, 5, 2],
-            )[0]
+            r.status = rng.choices(EXIT_STATUSES, weights=EXIT_WEIGHTS)[0]
     for r in planned:
         moment = r.submitted_at
-        for step, status in enumerate(_PATHS[r.status]):
+        for step, status in enumerate(STATUS_PATHS[r.status]):
             if step:
                 gap = (12, 40) if status == Status.COMPLETED else (1, 5)
                 moment = moment + timedelta(days=rng.randint(*gap), hours=rng.randint(0, 6))
@@ -520,14 +537,16 @@ def _plan(
     # Follow-ups: the latest completed one carries the transition's level; all before April 2025.
     for r in with_follow_up:
         feasible = [
-            (tp, days) for tp, days in _TIMEPOINTS if r.day + timedelta(days=days + 10) <= END
+            (tp, days)
+            for tp, days in FOLLOW_UP_TIMEPOINTS
+            if r.day + timedelta(days=days + FOLLOW_UP_LATE_DAYS) <= END
         ]
-        last = rng.choices(feasible, weights=[2, 5, 2, 1][: len(feasible)])[0]
+        last = rng.choices(feasible, weights=LAST_FOLLOW_UP_WEIGHTS[: len(feasible)])[0]
         for tp, days in feasible[: feasible.index(last) + 1]:
-            if tp != last[0] and rng.random() < 0.4:
+            if tp != last[0] and rng.random() < FOLLOW_UP_SKIPPED:
                 continue
             due = r.day + timedelta(days=days)
-            done = due + timedelta(days=rng.randint(0, 10))
+            done = due + timedelta(days=rng.randint(0, FOLLOW_UP_LATE_DAYS))
             level = (
                 r.follow_up_level if tp == last[0] else rng.choice([r.baseline, r.follow_up_level])
             )
@@ -553,8 +572,8 @@ def _plan(
             district = districts_by_pk.get(r.organisation.district_id)
             ons = district.ons_code if district else rng.choice(ons_codes)
             if flag is None:
-                outward = _DISTRICT_AREAS[names_by_ons[ons]][0][0]
-                letters = rng.choice(_INWARD_LETTERS) + rng.choice(_INWARD_LETTERS)
+                outward = DISTRICT_AREAS[names_by_ons[ons]][0][0]
+                letters = rng.choice(INWARD_LETTERS) + rng.choice(INWARD_LETTERS)
                 r.unknown_postcode, r.unknown_district_ons = f"{outward} 0{letters}", ons
             else:
                 r.postcode = rng.choice(by_district[ons][flag])
@@ -600,7 +619,7 @@ def _write_history(
     for n, r in enumerate(planned, start=1):
         year = fy_of(r.day)
         sequence[year] = sequence.get(year, 0) + 1
-        age = {Pathway.FALLS: (65, 94), Pathway.SMI: (18, 70)}.get(r.pathway, (18, 85))
+        age = AGE_RANGES.get(r.pathway, DEFAULT_AGE_RANGE)
         birth = r.day - timedelta(days=rng.randint(age[0] * 365 + 30, age[1] * 365))
         if r.postcode:
             district = districts_by_ons[r.postcode.district_ons_code]
@@ -661,7 +680,7 @@ def _write_history(
                     from_status=previous,
                     to_status=status,
                     changed_at=moment,
-                    note=_NOTES.get(status, ""),
+                    note=STATUS_NOTES.get(status, ""),
                 )
             )
             previous = status
@@ -673,7 +692,7 @@ def _write_history(
                     due_on=due,
                     completed_on=done,
                     minutes=minutes,
-                    life_satisfaction=rng.choice([None, 5, 6, 6, 7, 7, 7, 8, 8, 9]),
+                    life_satisfaction=rng.choice(LIFE_SATISFACTION),
                 )
             )
     StatusChange.objects.bulk_create(changes, batch_size=BATCH * 2)
