@@ -10,7 +10,7 @@ A referral submission counts as a success only when the portal redirects to the 
 page; anything else (the form shown again with errors, a 500) is a failure in the stats.
 
 Environment: BENCH_PASSWORD (the demo password), BENCH_WAIT_MIN / BENCH_WAIT_MAX (seconds
-between a user's tasks), BENCH_NHS_BASE (first 8-digit serial for test NHS numbers; default:
+between a user's tasks), BENCH_NHS_BASE (first serial of the test NHS numbers; default:
 from the clock), BENCH_OUTPUT (a JSON file for the figures, written when the run ends).
 """
 
@@ -64,15 +64,19 @@ def nhs_check_digit(nine: str) -> int | None:
 
 
 def fresh_nhs_numbers(base: int):
-    """Endless distinct valid NHS numbers beginning with 9 (never issued: test data)."""
+    """Endless distinct valid NHS numbers beginning with 91 (9: never issued, test data).
+
+    91 keeps them clear of the demo's (from 900 000 000) and generate_synthetic's (from 920 000
+    000); the serial wraps round within the ten million numbers after 91.
+    """
     for serial in itertools.count(base):
-        nine = f"9{serial % 10**8:08d}"
+        nine = f"91{serial % 10**7:07d}"
         check = nhs_check_digit(nine)
         if check is not None and len(set(nine)) > 1:
             yield f"{nine}{check}"
 
 
-NHS_NUMBERS = fresh_nhs_numbers(int(os.environ.get("BENCH_NHS_BASE") or time.time() % 10**8))
+NHS_NUMBERS = fresh_nhs_numbers(int(os.environ.get("BENCH_NHS_BASE") or time.time() % 10**7))
 
 
 # --- results -----------------------------------------------------------------------------------

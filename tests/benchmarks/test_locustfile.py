@@ -47,7 +47,7 @@ def locustfile() -> dict:
         capture_output=True,
         text=True,
         check=True,
-        env={"BENCH_NHS_BASE": "99999990", "PATH": "/usr/bin:/bin"},
+        env={"BENCH_NHS_BASE": "9999990", "PATH": "/usr/bin:/bin"},
         timeout=120,
     )
     return json.loads(done.stdout.splitlines()[-1])
@@ -72,10 +72,10 @@ def test_its_nhs_numbers_are_distinct_valid_test_numbers(locustfile, settings):
     numbers = locustfile["numbers"]
     assert len(set(numbers)) == len(numbers)
     for number in numbers:
-        assert number.startswith("9")
+        assert number.startswith("91")
         assert calculate_checksum(number[:9]) == int(number[9])
         assert normalise_nhs_number(number) == number
-    # The serial wraps round within the 8 digits after the 9 instead of growing an 11th digit.
+    # The serial wraps round after 91 999 999 9 instead of growing an eleventh digit.
     assert all(len(number) == 10 for number in numbers)
 
 
