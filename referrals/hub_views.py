@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
+from activeportal.lib.paging import BoundedPaginator
 
 from . import hub_selectors as selectors
 from . import workflow
@@ -76,7 +77,9 @@ def _page(request: HttpRequest, queryset):
 def triage(request: HttpRequest) -> HttpResponse:
     """The hub's home: open referrals oldest first, filtered, with counts per status."""
     filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
-    page = _page(request, filters.qs)
+    counts = selectors.status_counts()
+    paginator = BoundedPaginator(filters.qs, PAGE_SIZE, count=_queue_count(filters, counts))
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -85,12 +88,21 @@ def triage(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "counts": selectors.status_counts(),
+            "counts": counts,
             "follow_ups_due": selectors.follow_ups_due().count(),
             "query": query.urlencode(),
             "now": timezone.now(),
         },
     )
+
+
+def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
+    """The queue's length from the counts per status when no other filter is on, else None."""
+    used = {name for name in filters.filters if filters.data.get(name)}
+    if not used or (used == {"status"} and filters.is_valid()):
+        status = filters.form.cleaned_data.get("status") if used else None
+        return sum(c["count"] for c in counts if not status or c["status"] == status)
+    return None
 
 
 @hub_required

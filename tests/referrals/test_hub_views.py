@@ -100,6 +100,27 @@ def test_the_queue_lists_open_referrals_oldest_first_with_counts(
 
 
 @pytest.mark.django_db
+def test_the_queue_takes_its_length_from_the_counts_per_status(client, hub_user, monkeypatch):
+    monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 5)
+    ReferralFactory.create_batch(8, status=Status.SUBMITTED, pathway="general")
+    ReferralFactory.create_batch(3, status=Status.TRIAGED, pathway="falls")
+    client.force_login(hub_user)
+
+    def paginator(query=""):
+        return client.get(f"/referrals/triage/{query}").context["page"].paginator
+
+    assert paginator().count == 11 and paginator().exact
+    assert paginator("?status=triaged").count == 3
+    # Other filters are counted, but only up to the limit.
+    general = paginator("?pathway=general")
+    assert general.known_count is None
+    assert general.count == 6 and not general.exact
+    page = client.get("/referrals/triage/?pathway=general").content.decode()
+    assert "Open referrals, oldest first (more than 5)" in page
+    assert paginator("?pathway=falls").count == 3
+
+
+@pytest.mark.django_db
 def test_the_queue_filters(client, hub_user, breckland, norwich):
     now = timezone.now()
     falls = ReferralFactory(pathway="falls", district=breckland, submitted_at=now)
