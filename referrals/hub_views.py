@@ -97,11 +97,14 @@ def triage(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
-    """The queue's length from the counts per status when no other filter is on, else None."""
+    """The queue's length from the counts per status when no other filter is on and they are
+    exact, else None (the paginator then counts, up to its limit)."""
     used = {name for name in filters.filters if filters.data.get(name)}
     if not used or (used == {"status"} and filters.is_valid()):
         status = filters.form.cleaned_data.get("status") if used else None
-        return sum(c["count"] for c in counts if not status or c["status"] == status)
+        wanted = [c for c in counts if not status or c["status"] == status]
+        if all(c["exact"] for c in wanted):
+            return sum(c["count"] for c in wanted)
     return None
 
 
