@@ -229,6 +229,17 @@ class Referral(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="referral_open_status_idx",
             ),
+            # The queue's filters by pathway and by district, in the queue's order.
+            models.Index(
+                fields=["pathway", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_pathway_idx",
+            ),
+            models.Index(
+                fields=["district", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_district_idx",
+            ),
         ]
 
     def __str__(self) -> str:

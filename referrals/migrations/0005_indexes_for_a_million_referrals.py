@@ -1,5 +1,6 @@
-"""Indexes for a million referrals: lists newest first, the triage queue and its counts per
-status (partial: open referrals only), and follow-ups still to record.
+"""Indexes for a million referrals: lists newest first, the triage queue, its counts per status
+and its filters by pathway and district (partial: open referrals only), and follow-ups still
+to record.
 
 On PostgreSQL the indexes are built CONCURRENTLY, so a live portal keeps taking referrals
 while they are built (hence a non-atomic migration); elsewhere they are built as usual.
@@ -66,6 +67,22 @@ class Migration(migrations.Migration):
                 condition=models.Q(("status__in", OPEN_STATUSES)),
                 fields=["status", "id"],
                 name="referral_open_status_idx",
+            ),
+        ),
+        AddIndexConcurrentlyOnPostgres(
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("status__in", OPEN_STATUSES)),
+                fields=["pathway", "submitted_at", "id"],
+                name="referral_open_pathway_idx",
+            ),
+        ),
+        AddIndexConcurrentlyOnPostgres(
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("status__in", OPEN_STATUSES)),
+                fields=["district", "submitted_at", "id"],
+                name="referral_open_district_idx",
             ),
         ),
     ]

@@ -12,6 +12,8 @@ REFERRAL_INDEXES = {
     "referral_submitted_at_idx",
     "referral_open_queue_idx",
     "referral_open_status_idx",
+    "referral_open_pathway_idx",
+    "referral_open_district_idx",
 }
 
 
