@@ -47,7 +47,7 @@ def status_counts(*, limit: int | None = None) -> list[dict]:
         cursor.execute(sql, [p for s in OPEN_STATUSES for p in (s, limit + 1)])
         counted = cursor.fetchone()
     return [
-        {"status": s, "label": Status(s).label, "count": n, "exact": n <= limit}
+        {"status": s, "label": Status(s).label, "count": n, "exact": n <= limit, "limit": limit}
         for s, n in zip(OPEN_STATUSES, counted, strict=True)
     ]
 
@@ -83,6 +83,21 @@ def follow_ups_due(*, today: dt.date | None = None) -> QuerySet[FollowUp]:
         .select_related("referral__district")
         .order_by("due_on", "pk")
     )
+
+
+FOLLOW_UPS_COUNT_LIMIT = 1_000
+
+
+def follow_ups_due_count(*, limit: int | None = None) -> dict:
+    """How many follow-ups are due (as ``follow_ups_due``), counted up to ``limit`` + 1
+    (default FOLLOW_UPS_COUNT_LIMIT).
+
+    Unordered, the count starts from the active referrals and stops once past the limit, so
+    the triage page's figure costs the same however many are overdue.
+    """
+    limit = FOLLOW_UPS_COUNT_LIMIT if limit is None else limit
+    n = follow_ups_due().order_by()[: limit + 1].count()
+    return {"count": n, "exact": n <= limit, "limit": limit}
 
 
 def opportunities_for(*, referral: Referral, show_all: bool = False) -> QuerySet:

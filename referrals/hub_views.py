@@ -47,6 +47,8 @@ from .models import (
 from .workflow import WorkflowError
 
 PAGE_SIZE = 25
+# A filtered triage queue is counted up to this many rows (40 pages); past it, "more than".
+QUEUE_COUNT_LIMIT = 1_000
 
 
 def hub_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -78,7 +80,9 @@ def triage(request: HttpRequest) -> HttpResponse:
     """The hub's home: open referrals oldest first, filtered, with counts per status."""
     filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
     counts = selectors.status_counts()
-    paginator = BoundedPaginator(filters.qs, PAGE_SIZE, count=_queue_count(filters, counts))
+    paginator = BoundedPaginator(
+        filters.qs, PAGE_SIZE, limit=QUEUE_COUNT_LIMIT, count=_queue_count(filters, counts)
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -89,7 +93,7 @@ def triage(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "counts": counts,
-            "follow_ups_due": selectors.follow_ups_due().count(),
+            "follow_ups_due": selectors.follow_ups_due_count(),
             "query": query.urlencode(),
             "now": timezone.now(),
         },
