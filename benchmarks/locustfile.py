@@ -9,9 +9,11 @@ Every locust user signs in once, through the real sign-in form, as the demo user
 A referral submission counts as a success only when the portal redirects to the confirmation
 page; anything else (the form shown again with errors, a 500) is a failure in the stats.
 
-Environment: BENCH_PASSWORD (the demo password), BENCH_WAIT_MIN / BENCH_WAIT_MAX (seconds
-between a user's tasks), BENCH_NHS_BASE (first serial of the test NHS numbers; default:
-from the clock), BENCH_OUTPUT (a JSON file for the figures, written when the run ends).
+Environment: BENCH_DURATION (seconds measured once every user has signed in; without it,
+locust's own --run-time applies and nothing is reset), BENCH_PASSWORD (the demo password),
+BENCH_WAIT_MIN / BENCH_WAIT_MAX (seconds between a user's tasks), BENCH_NHS_BASE (first
+serial of the test NHS numbers; default: from the clock), BENCH_OUTPUT (a JSON file for the
+figures, written when the run ends).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 import time
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "active-norfolk-demo")
@@ -79,34 +82,73 @@ def fresh_nhs_numbers(base: int):
 NHS_NUMBERS = fresh_nhs_numbers(int(os.environ.get("BENCH_NHS_BASE") or time.time() % 10**7))
 
 
-# --- results -----------------------------------------------------------------------------------
+# --- warm-up, then a measured window ------------------------------------------------------------
+#
+# Signing in hashes the password (PBKDF2, on purpose slow): fifty sign-ins at once keep two
+# cores busy for many seconds. The figures are taken once every user has signed in: the stats
+# are reset then, and the run stops BENCH_DURATION seconds later. The sign-in figures of the
+# warm-up are kept apart; referral submissions are counted over the whole run.
 
 SUBMISSIONS = {"ok": 0, "failed": 0}
+SIGN_INS = {"started": 0, "done": 0}
+RUN = {"spawned": False, "warm_up_seconds": None, "measured_seconds": None, "sign_in": None}
+
+
+@events.spawning_complete.add_listener
+def _spawned(user_count, **kwargs) -> None:
+    RUN["spawned"] = True
+
+
+@events.test_start.add_listener
+def _measure_after_warm_up(environment, **kwargs) -> None:
+    if environment.runner is None or not os.environ.get("BENCH_DURATION"):
+        return
+    seconds = float(os.environ["BENCH_DURATION"].rstrip("s"))
+    started = time.monotonic()
+
+    def watch() -> None:
+        while not (RUN["spawned"] and SIGN_INS["started"] == SIGN_INS["done"]):
+            gevent.sleep(0.5)
+        RUN["warm_up_seconds"] = round(time.monotonic() - started, 1)
+        RUN["sign_in"] = _row(environment.stats.get("sign-in", "POST"))
+        environment.stats.reset_all()
+        gevent.sleep(seconds)
+        RUN["measured_seconds"] = seconds
+        environment.runner.quit()
+
+    gevent.spawn(watch)
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def _row(entry) -> dict:
+    return {
+        "name": entry.name,
+        "method": entry.method,
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "p50": entry.get_response_time_percentile(0.50),
+        "p95": entry.get_response_time_percentile(0.95),
+        "p99": entry.get_response_time_percentile(0.99),
+        "rps": round(entry.total_rps, 2),
+    }
 
 
 def figures(environment) -> dict:
     """Per request name: count, failures, p50/p95/p99 (ms) and requests per second."""
-    rows = []
-    for entry in sorted(environment.stats.entries.values(), key=lambda e: e.name):
-        rows.append(
-            {
-                "name": entry.name,
-                "method": entry.method,
-                "requests": entry.num_requests,
-                "failures": entry.num_failures,
-                "p50": entry.get_response_time_percentile(0.50),
-                "p95": entry.get_response_time_percentile(0.95),
-                "p99": entry.get_response_time_percentile(0.99),
-                "rps": round(entry.total_rps, 2),
-            }
-        )
+    entries = sorted(environment.stats.entries.values(), key=lambda e: e.name)
     total = environment.stats.total
+    options = environment.parsed_options
     return {
-        "pages": rows,
+        "pages": [_row(entry) for entry in entries],
         "total": {"requests": total.num_requests, "failures": total.num_failures},
         "submissions": dict(SUBMISSIONS),
-        "users": environment.parsed_options.num_users if environment.parsed_options else None,
-        "duration": environment.parsed_options.run_time if environment.parsed_options else None,
+        "sign_ins": dict(SIGN_INS),
+        "users": options.num_users if options else None,
+        "warm_up_seconds": RUN["warm_up_seconds"],
+        "measured_seconds": RUN["measured_seconds"],
+        "sign_in_during_warm_up": RUN["sign_in"],
     }
 
 
@@ -131,6 +173,13 @@ class PortalUser(HttpUser):
         self.sign_in()
 
     def sign_in(self) -> None:
+        SIGN_INS["started"] += 1
+        try:
+            self._sign_in()
+        finally:
+            SIGN_INS["done"] += 1
+
+    def _sign_in(self) -> None:
         page = self.client.get("/accounts/login/", name="sign-in form")
         token = _csrf(page.text)
         with self.client.post(

@@ -24,6 +24,8 @@ def table(results: dict) -> str:
         "|---|--:|--:|--:|--:|--:|--:|",
     ]
     for row in results["pages"]:
+        if not row["requests"]:
+            continue
         lines.append(
             f"| {row['name']} | {row['requests']} | {row['failures']} | {row['p50']:.0f} | "
             f"{row['p95']:.0f} | {row['p99']:.0f} | {row['rps']:.1f} |"
@@ -74,7 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         print(highest_referral_id())
         return 0
     results = json.loads(args.results.read_text())
+    print(
+        f"{results.get('users')} users; warm-up (every user signing in) "
+        f"{results.get('warm_up_seconds')} s, then measured {results.get('measured_seconds')} s"
+    )
     print(table(results))
+    sign_in = results.get("sign_in_during_warm_up")
+    if sign_in:
+        print(
+            f"\nsign-in during the warm-up: {sign_in['requests']} requests, p50 "
+            f"{sign_in['p50']:.0f} ms, p95 {sign_in['p95']:.0f} ms (PBKDF2 password hashing)"
+        )
     total = results["total"]
     print(f"\nall requests: {total['requests']}, failures: {total['failures']}")
     ok = total["failures"] == 0
