@@ -1,9 +1,10 @@
 """EXPLAIN ANALYZE every query the load-tested pages run, and flag scans of whole tables.
 
-    DATABASE_URL=postgres://... python benchmarks/explain.py [--verbose]
+    DATABASE_URL=postgres://... python benchmarks/explain.py [--verbose] [--cold]
 
-Each page is fetched once in-process (Django's test client, signed in as the demo user of its
-role) while its queries are captured; every SELECT is then run again under
+Each page is fetched in-process (Django's test client, signed in as the demo user of its
+role), once to warm the cache (charts, the impact pages' data-changed check; not with --cold)
+and once more while its queries are captured; every SELECT is then run again under
 ``EXPLAIN (ANALYZE, BUFFERS)``. Prints per page the queries' times and the plans' key lines,
 and exits 1 when a plan reads referrals_referral (or its follow-ups) by sequential scan.
 """
@@ -78,10 +79,13 @@ def main(argv: list[str]) -> int:
     from activeportal.accounts.models import User
 
     verbose = "--verbose" in argv
+    cold = "--cold" in argv
     bad = []
     for email, path in pages():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(email=email))
+        if not cold:
+            client.get(path)  # what the page runs once its cache is warm
         with CaptureQueriesContext(connection) as captured:
             status = client.get(path).status_code
         print(f"\n== {path} ({email.split('@')[0]}): HTTP {status}, {len(captured)} queries")
