@@ -8,10 +8,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from activeportal.accounts import roles
 from referrals.models import Pathway, Status
-from reports import services
+from reports import selectors, services
 from reports.models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 from tests.factories import ReferrerOrganisationFactory
 
@@ -143,6 +144,23 @@ def test_the_changed_check_is_kept_for_a_while_to_spare_the_referrals_table(
     assert not any("referrals_referral" in q["sql"] for q in queries.captured_queries)
     cache.clear()
     assert "The data have changed since" in client.get("/reports/2024/").content.decode()
+
+
+def test_an_old_check_is_taken_again_by_one_page_while_the_others_use_it(
+    client, manager, built, breckland, settings, time_machine
+):
+    settings.REPORTS_CHANGED_CHECK_SECONDS = 60
+    cache.clear()
+    client.force_login(manager)
+    time_machine.move_to(timezone.now())
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
+    ReferralFactory(district=breckland)
+    time_machine.shift(61)
+    cache.add(selectors.FINGERPRINT_LOCK_KEY, True, 30)  # another process is taking it
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
+    cache.delete(selectors.FINGERPRINT_LOCK_KEY)
+    assert "The data have changed since" in client.get("/reports/2024/").content.decode()
+    assert cache.get(selectors.FINGERPRINT_LOCK_KEY) is None
 
 
 def test_a_snapshot_built_after_the_kept_check_is_compared_afresh(
