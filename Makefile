@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format worker beat bench clean
+.PHONY: help install run test lint format worker beat bench synthetic clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST)"
@@ -13,6 +13,7 @@ help:
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat    Celery beat (needs CELERY_BROKER_URL)"
 	@echo "make bench   load test with locust against gunicorn (needs DATABASE_URL: PostgreSQL)"
+	@echo "make synthetic REFERRALS=1000000 SEED=1  append synthetic data for load tests"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +51,12 @@ beat: install
 
 bench: install
 	benchmarks/run.sh
+
+REFERRALS ?= 100000
+SEED ?= 1
+
+synthetic: install
+	$(PY) manage.py generate_synthetic --referrals $(REFERRALS) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import json
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -161,7 +163,7 @@ def synthetic_generate(
     """Write ``referrals`` synthetic referrals and what goes with them; see the module docstring.
 
     ``as_of`` (default: today) is the day the data describes: statuses and completed follow-ups
-    are as they would be then, and referrals from that day on are still ``submitted``.
+    are as they would be then; referrals are submitted up to that day, never after it.
     """
     if not 1 <= referrals <= MAX_REFERRALS:
         raise SyntheticError(f"--referrals must be from 1 to {MAX_REFERRALS:,}; got {referrals:,}")
@@ -178,19 +180,22 @@ def synthetic_generate(
         result = SyntheticResult(postcodes_created=world.postcodes_created)
         writer = _PostgresWriter() if postgres else _OrmWriter()
         counts = np.zeros((len(world.district_ids), last_year - first_year + 1), dtype=np.int64)
-        for start in range(0, referrals, batch_size):
-            stop = min(start + batch_size, referrals)
-            batch = world.batch(start, stop, total=referrals)
-            writer.write(batch)
-            np.add.at(counts, (batch.district_index, batch.fy - first_year), 1)
-            result.status_changes += len(batch.referrals)
-            result.follow_ups += len(batch.follow_ups)
-            result.follow_ups_completed += int(batch.follow_ups["completed_on"].notna().sum())
-            if not result.first_reference:
-                result.first_reference = batch.referrals["reference"].iloc[0]
-            result.last_reference = batch.referrals["reference"].iloc[-1]
-            if progress:
-                progress(stop, referrals)
+        try:
+            for start in range(0, referrals, batch_size):
+                stop = min(start + batch_size, referrals)
+                batch = world.batch(start, stop, total=referrals)
+                writer.write(batch)
+                np.add.at(counts, (batch.district_index, batch.fy - first_year), 1)
+                result.status_changes += len(batch.referrals)
+                result.follow_ups += len(batch.follow_ups)
+                result.follow_ups_completed += int(batch.follow_ups["completed_on"].notna().sum())
+                if not result.first_reference:
+                    result.first_reference = batch.referrals["reference"].iloc[0]
+                result.last_reference = batch.referrals["reference"].iloc[-1]
+                if progress:
+                    progress(stop, referrals)
+        finally:
+            writer.close()
         result.referrals = referrals
         world.save_sequences()
         result.by_year = {first_year + i: int(n) for i, n in enumerate(counts.sum(axis=0)) if n}
@@ -276,7 +281,14 @@ class _World:
         if (counts == 0).any():
             raise SyntheticError("a district has no synthetic postcodes")
 
-        first_day, last_day = fy_bounds(first_year)[0], fy_bounds(last_year)[1]
+        # Referrals are submitted up to as_of, never after: a year still running is partial.
+        first_day = fy_bounds(first_year)[0]
+        last_day = min(fy_bounds(last_year)[1], as_of)
+        if last_day < first_day:
+            raise SyntheticError(
+                f"the first financial year starts after {as_of:%d %b %Y}, "
+                "the day the data describes"
+            )
         days = np.arange(np.datetime64(first_day), np.datetime64(last_day) + 1)
         weekday = (days.astype(np.int64) + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
         weights = np.where(weekday >= 5, WEEKEND_WEIGHT, 1.0)
@@ -675,40 +687,95 @@ def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFram
 
 
 class _PostgresWriter:
+    """COPY each batch in a thread of its own, so the next batch is drawn while the server
+    stores this one (two cores: Python in one, PostgreSQL in the other). At most one batch
+    waits in the queue, so memory stays bounded.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection  # the transaction's psycopg connection
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="synthetic-copy", daemon=True)
+        self._thread.start()
+
     def write(self, batch: _Batch) -> None:
         for model, frame in (
             (Referral, batch.referrals),
             (StatusChange, batch.status_changes),
             (FollowUp, batch.follow_ups),
         ):
-            self._copy(model, frame)
+            if not frame.empty:
+                self._put((_copy_sql(model, frame), _csv(frame)))
 
-    def _copy(self, model, frame: pd.DataFrame) -> None:
-        if frame.empty:
-            return
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        quote = connection.ops.quote_name
-        text = ("CharField", "TextField")
-        keep_empty = [
-            quote(c)
-            for c in frame.columns
-            if not fields[c].null and fields[c].get_internal_type() in text
-        ]
-        options = "FORMAT csv" + (
-            f", FORCE_NOT_NULL ({', '.join(keep_empty)})" if keep_empty else ""
-        )
-        sql = (
-            f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in frame.columns)}) "
-            f"FROM STDIN WITH ({options})"
-        )
-        buffer = io.StringIO()
-        frame.to_csv(buffer, header=False, index=False)
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-            copy.write(buffer.getvalue())
+    def close(self) -> None:
+        """Wait for the last COPY; raise its error, if any."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _put(self, item) -> None:
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._queue.put(item, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the main thread raises the error
+            sql, text = item
+            try:
+                with self._raw.cursor() as cursor, cursor.copy(sql) as copy:
+                    copy.write(text)
+            except BaseException as error:  # handed to the main thread
+                self._error = error
+
+
+def _copy_sql(model, frame: pd.DataFrame) -> str:
+    """COPY in CSV, where an empty value is NULL except in the NOT NULL text columns."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    keep_empty = [
+        quote(c)
+        for c in frame.columns
+        if not fields[c].null and fields[c].get_internal_type() in ("CharField", "TextField")
+    ]
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(keep_empty)})" if keep_empty else "")
+    columns = ", ".join(quote(c) for c in frame.columns)
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH ({options})"
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    """The frame as CSV; dates and times formatted by numpy (pandas is slow at it)."""
+    frame = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            values = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+            text = np.strings.add(np.datetime_as_string(values, unit="s"), "+00")
+        elif pd.api.types.is_datetime64_dtype(column.dtype):
+            values = column.to_numpy().astype("datetime64[D]")
+            text = np.datetime_as_string(values, unit="D")
+        else:
+            continue
+        frame[name] = np.where(np.isnat(values), "", text)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, header=False, index=False)
+    return buffer.getvalue()
 
 
 class _OrmWriter:
+    def close(self) -> None:
+        pass
+
     def write(self, batch: _Batch) -> None:
         for model, frame in (
             (Referral, batch.referrals),
