@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format worker beat synthetic clean
+.PHONY: help install run test lint format worker beat bench synthetic clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST)"
@@ -12,6 +12,7 @@ help:
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat    Celery beat (needs CELERY_BROKER_URL)"
+	@echo "make bench   load test with locust against gunicorn (needs DATABASE_URL: PostgreSQL)"
 	@echo "make synthetic REFERRALS=1000000 SEED=1  append synthetic data for load tests"
 
 $(VENV)/.installed: requirements.txt
@@ -47,6 +48,9 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A activeportal beat --loglevel=INFO
+
+bench: install
+	benchmarks/run.sh
 
 REFERRALS ?= 100000
 SEED ?= 1

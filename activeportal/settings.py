@@ -252,9 +252,14 @@ CELERY_BEAT_SCHEDULE["reports-nightly-rebuild"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# Load tests only: /bench/ping/, a bare view giving the framework's floor under the same load.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # Disclosure control of published counts below partnership level (activeportal/lib/suppression).
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 7)
 SUPPRESSION_ROUNDING = env_int("SUPPRESSION_ROUNDING", 5)
+# Dashboards compare the data with their snapshot's at most this often (seconds; 0: every page).
+REPORTS_CHANGED_CHECK_SECONDS = env_int("REPORTS_CHANGED_CHECK_SECONDS", 60)
 # Failure tests only: a snapshot build pauses this long inside its write transaction.
 REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)
 

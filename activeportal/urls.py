@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from activeportal.accounts import views as account_views
-from activeportal.health.views import healthz
+from activeportal.health.views import bench_ping, healthz
 
 admin.site.site_header = "ActivePortal administration"
 admin.site.site_title = "ActivePortal"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("bench/ping/", bench_ping, name="bench-ping"),
     path("districts/", include("districts.urls")),
     path("funding/", include("funding.urls")),
     path("referrals/", include("referrals.urls")),

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
-from activeportal.lib.charts import bar_chart, chart_html
+from activeportal.lib.charts import bar_chart_html
 from activeportal.lib.export import table_download
 from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
 from activeportal.lib.money import format_gbp
@@ -56,43 +56,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     links = [_district_link(figures, d) for d in figures.districts]
     charts = {}
     if figures.total:
-        charts["streams"] = chart_html(
-            bar_chart(
-                categories=names,
-                series={
-                    s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
-                    for s in figures.streams
-                },
-                y_title="£",
-                stacked=True,
-                links=links,
-            ),
+        charts["streams"] = bar_chart_html(
+            categories=names,
+            series={
+                s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
+                for s in figures.streams
+            },
+            y_title="£",
+            stacked=True,
+            links=links,
             chart_id="chart-streams",
             label=f"Bar chart of money into each district by stream, {fy_label(year)}. "
             "The same figures are in the table beside it.",
         )
-        charts["per_resident"] = chart_html(
-            bar_chart(
-                categories=names,
-                series={"£ per resident": [d.per_resident or 0 for d in figures.districts]},
-                y_title="£ per resident",
-                links=links,
-                money=False,
-            ),
+        charts["per_resident"] = bar_chart_html(
+            categories=names,
+            series={"£ per resident": [d.per_resident or 0 for d in figures.districts]},
+            y_title="£ per resident",
+            links=links,
+            money=False,
             chart_id="chart-per-resident",
             label=f"Bar chart of pounds per resident in each district, {fy_label(year)}. "
             "The same figures are in the table beside it.",
         )
-        charts["year_on_year"] = chart_html(
-            bar_chart(
-                categories=names,
-                series={
-                    fy_label(year - 1): [d.previous for d in figures.districts],
-                    fy_label(year): [d.total for d in figures.districts],
-                },
-                y_title="£",
-                links=links,
-            ),
+        charts["year_on_year"] = bar_chart_html(
+            categories=names,
+            series={
+                fy_label(year - 1): [d.previous for d in figures.districts],
+                fy_label(year): [d.total for d in figures.districts],
+            },
+            y_title="£",
+            links=links,
             chart_id="chart-year-on-year",
             label=f"Bar chart of money into each district in {fy_label(year - 1)} and "
             f"{fy_label(year)}. The same figures are in the table beside it.",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from activeportal.lib import paging
+
 from .models import (
-    CLOSED_STATUSES,
+    OPEN_STATUSES,
     ActivityOpportunity,
     ContactAttempt,
     FollowUp,
@@ -17,8 +20,6 @@ from .models import (
     Status,
     StatusChange,
 )
-
-OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
 
 
 def triage_queue() -> QuerySet[Referral]:
@@ -30,16 +31,24 @@ def triage_queue() -> QuerySet[Referral]:
     )
 
 
-def status_counts() -> list[dict]:
-    """How many referrals are in each open status, in workflow order (one query)."""
-    counted = dict(
-        Referral.objects.filter(status__in=OPEN_STATUSES)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def status_counts(*, limit: int | None = None) -> list[dict]:
+    """How many referrals are in each open status, in workflow order (one query).
+
+    Each status is counted up to ``limit`` + 1 rows (default COUNT_LIMIT), so the queue's
+    counts cost the same at a million referrals; ``exact`` is False for a status past it.
+    """
+    limit = paging.COUNT_LIMIT if limit is None else limit
+    table = connection.ops.quote_name(Referral._meta.db_table)
+    column = connection.ops.quote_name(Referral._meta.get_field("status").column)
+    # Names from the model, quoted; the values are parameters.
+    one = f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s LIMIT %s) AS n)"  # noqa: S608
+    sql = "SELECT " + ", ".join([one] * len(OPEN_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for s in OPEN_STATUSES for p in (s, limit + 1)])
+        counted = cursor.fetchone()
     return [
-        {"status": s, "label": Status(s).label, "count": counted.get(s, 0)} for s in OPEN_STATUSES
+        {"status": s, "label": Status(s).label, "count": n, "exact": n <= limit, "limit": limit}
+        for s, n in zip(OPEN_STATUSES, counted, strict=True)
     ]
 
 
@@ -74,6 +83,21 @@ def follow_ups_due(*, today: dt.date | None = None) -> QuerySet[FollowUp]:
         .select_related("referral__district")
         .order_by("due_on", "pk")
     )
+
+
+FOLLOW_UPS_COUNT_LIMIT = 1_000
+
+
+def follow_ups_due_count(*, limit: int | None = None) -> dict:
+    """How many follow-ups are due (as ``follow_ups_due``), counted up to ``limit`` + 1
+    (default FOLLOW_UPS_COUNT_LIMIT).
+
+    Unordered, the count starts from the active referrals and stops once past the limit, so
+    the triage page's figure costs the same however many are overdue.
+    """
+    limit = FOLLOW_UPS_COUNT_LIMIT if limit is None else limit
+    n = follow_ups_due().order_by()[: limit + 1].count()
+    return {"count": n, "exact": n <= limit, "limit": limit}
 
 
 def opportunities_for(*, referral: Referral, show_all: bool = False) -> QuerySet:

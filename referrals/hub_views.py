@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
+from activeportal.lib.paging import BoundedPaginator
 
 from . import hub_selectors as selectors
 from . import workflow
@@ -46,6 +47,8 @@ from .models import (
 from .workflow import WorkflowError
 
 PAGE_SIZE = 25
+# A filtered triage queue is counted up to this many rows (40 pages); past it, "more than".
+QUEUE_COUNT_LIMIT = 1_000
 
 
 def hub_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -76,7 +79,11 @@ def _page(request: HttpRequest, queryset):
 def triage(request: HttpRequest) -> HttpResponse:
     """The hub's home: open referrals oldest first, filtered, with counts per status."""
     filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
-    page = _page(request, filters.qs)
+    counts = selectors.status_counts()
+    paginator = BoundedPaginator(
+        filters.qs, PAGE_SIZE, limit=QUEUE_COUNT_LIMIT, count=_queue_count(filters, counts)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -85,12 +92,24 @@ def triage(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "counts": selectors.status_counts(),
-            "follow_ups_due": selectors.follow_ups_due().count(),
+            "counts": counts,
+            "follow_ups_due": selectors.follow_ups_due_count(),
             "query": query.urlencode(),
             "now": timezone.now(),
         },
     )
+
+
+def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
+    """The queue's length from the counts per status when no other filter is on and they are
+    exact, else None (the paginator then counts, up to its limit)."""
+    used = {name for name in filters.filters if filters.data.get(name)}
+    if not used or (used == {"status"} and filters.is_valid()):
+        status = filters.form.cleaned_data.get("status") if used else None
+        wanted = [c for c in counts if not status or c["status"] == status]
+        if all(c["exact"] for c in wanted):
+            return sum(c["count"] for c in wanted)
+    return None
 
 
 @hub_required

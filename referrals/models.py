@@ -105,6 +105,8 @@ CLOSED_STATUSES = {
     Status.UNABLE_TO_CONTACT,
     Status.WITHDRAWN,
 }
+# The triage queue: referrals the hub is still working, in workflow order.
+OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
 # Reaching any of these means the person was referred onto activity.
 ONTO_ACTIVITY_STATUSES = {Status.MATCHED, Status.ACTIVE, Status.COMPLETED}
 
@@ -213,6 +215,31 @@ class Referral(models.Model):
             models.Index(fields=["organisation", "-submitted_at"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["financial_year", "pathway"]),
+            # Lists of every referral, newest first (the hub's and admins' view of the list).
+            models.Index(fields=["-submitted_at"], name="referral_submitted_at_idx"),
+            # The triage queue, oldest first, and its counts per status: only open referrals,
+            # a small part of a million, so both stay small and are read in order.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_queue_idx",
+            ),
+            models.Index(
+                fields=["status", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_status_idx",
+            ),
+            # The queue's filters by pathway and by district, in the queue's order.
+            models.Index(
+                fields=["pathway", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_pathway_idx",
+            ),
+            models.Index(
+                fields=["district", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_district_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,7 +309,15 @@ class FollowUp(models.Model):
                 name="follow_up_minutes_in_a_week",
             ),
         ]
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = [
+            models.Index(fields=["completed_on", "due_on"]),
+            # Follow-ups still to record, found from the referral (the hub's follow-ups due).
+            models.Index(
+                fields=["referral", "due_on"],
+                condition=models.Q(completed_on__isnull=True),
+                name="follow_up_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral} {self.get_timepoint_display()}"

@@ -5,12 +5,12 @@ import uuid
 from auditlog.signals import accessed
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from activeportal.accounts.roles import HUB, REFERRER, role_required
+from activeportal.lib.paging import BoundedPaginator
 from activeportal.lib.ratelimit import rate_limit_exceeded
 
 from .filters import ReferralFilter
@@ -28,7 +28,7 @@ def referrer_home(request: HttpRequest) -> HttpResponse:
     """The referrer's home: new referral and their organisation's referrals."""
     referrals = referral_list_for_user(user=request.user)
     filterset = ReferralFilter(request.GET or None, queryset=referrals)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

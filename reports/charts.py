@@ -2,12 +2,14 @@
 
 Rendered into the page with ``fig.to_html(full_html=False, include_plotlyjs=False)``; the page
 loads plotly.js from the installed npm package (never a CDN). Suppressed cells are gaps.
+Each chart's HTML is kept in the cache, keyed by its table (activeportal.lib.charts.remembered).
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from activeportal.lib.charts import remembered
 from activeportal.lib.suppression import SUPPRESSED
 
 from .statistics import LEVELS
@@ -33,6 +35,7 @@ def _html(fig: go.Figure, title: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
 
 
+@remembered
 def months_chart(table: Table) -> str:
     fig = go.Figure()
     for col, name in enumerate(table.headers[1:-1], start=1):
@@ -46,6 +49,7 @@ def months_chart(table: Table) -> str:
     return _html(fig, table.title)
 
 
+@remembered
 def deciles_chart(table: Table) -> str:
     fig = go.Figure(
         go.Bar(
@@ -58,6 +62,7 @@ def deciles_chart(table: Table) -> str:
     return _html(fig, table.title)
 
 
+@remembered
 def sankey_chart(table: Table) -> str:
     """Level at referral (left) to level at the latest follow-up (right)."""
     names = [f"{LEVEL_NAMES[level]} at referral" for level in LEVELS]
@@ -78,6 +83,7 @@ def sankey_chart(table: Table) -> str:
     return _html(fig, table.title)
 
 
+@remembered
 def social_value_chart(sv: dict) -> str:
     fig = go.Figure(
         go.Bar(

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
 from activeportal.accounts.roles import HUB, has_role
 from activeportal.lib.fy import fy_label
 from activeportal.lib.suppression import Disclosure
@@ -49,11 +53,37 @@ def build_progress(build: SnapshotBuild) -> dict[str, Any]:
     return {"done": done, "total": total, "percent": percent}
 
 
+FINGERPRINT_CACHE_KEY = "reports:data-fingerprint"
+FINGERPRINT_LOCK_KEY = "reports:data-fingerprint:taking"
+
+
 def figures_changed_since(snapshot: ImpactSnapshot) -> bool:
-    """True when the inputs (row counts, last changes) differ from the snapshot's."""
+    """True when the inputs (row counts, last changes) differ from the snapshot's.
+
+    The fingerprint counts and scans the referral and follow-up tables, too dear for every page
+    at a million referrals, so it is kept in the cache and taken again once it is older than
+    REPORTS_CHANGED_CHECK_SECONDS: the "data have changed" notice may then come up to that long
+    after the change. One process at a time takes it again; meanwhile the others answer from
+    the one they have, so the pages never all scan the tables together.
+    """
     from .services import data_fingerprint
 
-    return data_fingerprint() != snapshot.source_counts
+    seconds = settings.REPORTS_CHANGED_CHECK_SECONDS
+    kept = cache.get(FINGERPRINT_CACHE_KEY) if seconds else None
+    now = timezone.now()
+    # One taken before the snapshot was built says nothing about it: it is never used.
+    usable = kept is not None and kept["taken_at"] >= snapshot.built_at
+    fresh = usable and (now - kept["taken_at"]).total_seconds() < seconds
+    if fresh or (usable and not cache.add(FINGERPRINT_LOCK_KEY, True, 30)):
+        return kept["fingerprint"] != snapshot.source_counts
+    try:
+        kept = {"taken_at": now, "fingerprint": data_fingerprint()}
+        if seconds:
+            cache.set(FINGERPRINT_CACHE_KEY, kept, seconds * 10)
+    finally:
+        if usable:
+            cache.delete(FINGERPRINT_LOCK_KEY)
+    return kept["fingerprint"] != snapshot.source_counts
 
 
 def social_value_models() -> list[SocialValueModel]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,3 +22,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = database == "ok" and broker in ("ok", "in-process")
     body["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """A bare response for load tests (no database, no template): the framework's floor.
+
+    Answers only when the BENCHMARK_VIEWS setting is on; otherwise it does not exist (404).
+    """
+    if not settings.BENCHMARK_VIEWS:
+        raise Http404("No such page.")
+    return HttpResponse(b"pong", content_type="text/plain")

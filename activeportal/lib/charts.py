@@ -6,12 +6,45 @@ table: screen-reader users and keyboard users read (and follow links in) the tab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import wraps
+from typing import TypeVar
 
 import plotly.graph_objects as go
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+# A chart's HTML is kept this long (seconds) in the cache, keyed by everything it is drawn from.
+CHART_CACHE_SECONDS = 60 * 60
+
+Render = TypeVar("Render", bound=Callable[..., str])
+
+
+def remembered(render: Render) -> Render:
+    """Keep what ``render`` returns in the cache, keyed by its arguments.
+
+    Building a Plotly figure costs tens of milliseconds of CPU (its validation and templates),
+    more than the rest of a dashboard; the same arguments always draw the same chart, so each
+    one is built once an hour per cache instead of on every page.
+    """
+    name = f"{render.__module__}.{render.__qualname__}"
+
+    @wraps(render)
+    def wrapped(*args, **kwargs) -> str:
+        inputs = json.dumps([args, kwargs], default=repr, sort_keys=True)
+        key = f"chart:{name}:{hashlib.sha256(inputs.encode()).hexdigest()}"
+        html = cache.get(key)
+        if html is None:
+            html = render(*args, **kwargs)
+            cache.set(key, html, CHART_CACHE_SECONDS)
+        return html
+
+    return wrapped  # type: ignore[return-value]
+
 
 # Colour-blind-safe palette (Okabe and Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -72,3 +105,9 @@ def chart_html(fig: go.Figure, *, chart_id: str, label: str) -> SafeString:
     # cannot close the script element.
     body = mark_safe(body)  # noqa: S308
     return format_html('<div class="portal-chart" role="img" aria-label="{}">{}</div>', label, body)
+
+
+@remembered
+def bar_chart_html(*, chart_id: str, label: str, **bar) -> SafeString:
+    """``chart_html(bar_chart(**bar), ...)``, built once for the same figures (see remembered)."""
+    return chart_html(bar_chart(**bar), chart_id=chart_id, label=label)

@@ -100,6 +100,48 @@ def test_the_queue_lists_open_referrals_oldest_first_with_counts(
 
 
 @pytest.mark.django_db
+def test_the_queue_takes_its_length_from_the_counts_per_status(client, hub_user, monkeypatch):
+    monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 10)
+    ReferralFactory.create_batch(8, status=Status.SUBMITTED, pathway="general")
+    ReferralFactory.create_batch(3, status=Status.TRIAGED, pathway="falls")
+    client.force_login(hub_user)
+
+    def paginator(query=""):
+        return client.get(f"/referrals/triage/{query}").context["page"].paginator
+
+    assert paginator().known_count == 11
+    assert paginator("?status=triaged").known_count == 3
+    # Other filters are counted by the paginator, but only up to the limit.
+    assert paginator("?pathway=falls").known_count is None
+    assert paginator("?pathway=falls").count == 3
+    monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 5)
+    monkeypatch.setattr("referrals.hub_views.QUEUE_COUNT_LIMIT", 5)
+    general = paginator("?pathway=general")
+    assert general.count == 6 and not general.exact
+    page = client.get("/referrals/triage/").content.decode()
+    assert "Submitted: <strong>more than 5</strong>" in page
+    assert "Triaged: <strong>3</strong>" in page
+    assert "Open referrals, oldest first (more than 5)" in page
+    assert paginator("?status=triaged").known_count == 3
+
+
+@pytest.mark.django_db
+def test_the_queue_counts_follow_ups_due_up_to_a_limit(client, hub_user, monkeypatch):
+    today = timezone.localdate()
+    for days in range(4):
+        r = ReferralFactory(status=Status.ACTIVE)
+        FollowUp.objects.create(referral=r, timepoint="6w", due_on=today - dt.timedelta(days=days))
+    closed = ReferralFactory(status=Status.COMPLETED)
+    FollowUp.objects.create(referral=closed, timepoint="6w", due_on=today)
+    client.force_login(hub_user)
+    page = client.get("/referrals/triage/").content.decode()
+    assert "Follow-ups due: <strong>4</strong>" in page
+    monkeypatch.setattr("referrals.hub_selectors.FOLLOW_UPS_COUNT_LIMIT", 3)
+    page = client.get("/referrals/triage/").content.decode()
+    assert "Follow-ups due: <strong>more than 3</strong>" in page
+
+
+@pytest.mark.django_db
 def test_the_queue_filters(client, hub_user, breckland, norwich):
     now = timezone.now()
     falls = ReferralFactory(pathway="falls", district=breckland, submitted_at=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -159,6 +160,41 @@ def test_the_list_is_paginated_and_keeps_the_filter(client, referrer_a, make_ref
     second = client.get("/referrals/?pathway=falls&page=2").content.decode()
     assert "Page 2 of 2" in second
     assert second.count('href="/referrals/') - second.count('href="/referrals/new/') >= 2
+
+
+def test_a_list_longer_than_the_count_limit_says_more_than(
+    client, referrer_a, make_referral, monkeypatch
+):
+    monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 20)
+    for _ in range(27):
+        make_referral(nhs_number="")
+    client.force_login(referrer_a)
+    first = client.get("/referrals/").content.decode()
+    assert "More than 20 referrals, newest first</caption>" in first  # 21 counted: one page
+    monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 25)
+    first = client.get("/referrals/").content.decode()
+    assert "More than 25 referrals, newest first; page 1 of 2 or more" in first
+    assert "Page 1 of 2 or more" in first
+    second = client.get("/referrals/?page=2").content.decode()
+    assert "Page 2 of 2 or more" in second
+    # 26 were counted, but the last page shows every row there is (27th too), not up to the count.
+    assert len(re.findall(r'<th scope="row"><a href="/referrals/\d+/">', second)) == 2
+
+
+def test_the_date_filters_take_whole_days_in_london_time(client, referrer_a, make_referral):
+    late = make_referral()
+    Referral.objects.filter(pk=late.pk).update(
+        submitted_at=datetime(2024, 6, 30, 23, 30, tzinfo=LONDON)  # 22:30 UTC
+    )
+    client.force_login(referrer_a)
+
+    def listed(query):
+        return late.reference in client.get(f"/referrals/?{query}").content.decode()
+
+    assert listed("submitted_to=2024-06-30")
+    assert listed("submitted_from=2024-06-30")
+    assert not listed("submitted_from=2024-07-01")
+    assert not listed("submitted_to=2024-06-29")
 
 
 def test_the_list_runs_a_fixed_number_of_queries(

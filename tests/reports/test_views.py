@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from activeportal.accounts import roles
 from referrals.models import Pathway, Status
-from reports import services
+from reports import selectors, services
 from reports.models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 from tests.factories import ReferrerOrganisationFactory
 
@@ -124,6 +128,52 @@ def test_the_page_says_when_data_changed_since_the_build(client, manager, built,
     client.force_login(manager)
     page = client.get("/reports/2024/").content.decode()
     assert "The data have changed since" in page
+
+
+def test_the_changed_check_is_kept_for_a_while_to_spare_the_referrals_table(
+    client, manager, built, breckland, settings
+):
+    settings.REPORTS_CHANGED_CHECK_SECONDS = 60
+    cache.clear()
+    client.force_login(manager)
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
+    ReferralFactory(district=breckland)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/reports/2024/").content.decode()
+    assert "The data have not changed since" in page
+    assert not any("referrals_referral" in q["sql"] for q in queries.captured_queries)
+    cache.clear()
+    assert "The data have changed since" in client.get("/reports/2024/").content.decode()
+
+
+def test_an_old_check_is_taken_again_by_one_page_while_the_others_use_it(
+    client, manager, built, breckland, settings, time_machine
+):
+    settings.REPORTS_CHANGED_CHECK_SECONDS = 60
+    cache.clear()
+    client.force_login(manager)
+    time_machine.move_to(timezone.now())
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
+    ReferralFactory(district=breckland)
+    time_machine.shift(61)
+    cache.add(selectors.FINGERPRINT_LOCK_KEY, True, 30)  # another process is taking it
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
+    cache.delete(selectors.FINGERPRINT_LOCK_KEY)
+    assert "The data have changed since" in client.get("/reports/2024/").content.decode()
+    assert cache.get(selectors.FINGERPRINT_LOCK_KEY) is None
+
+
+def test_a_snapshot_built_after_the_kept_check_is_compared_afresh(
+    client, manager, built, breckland, settings
+):
+    settings.REPORTS_CHANGED_CHECK_SECONDS = 60
+    cache.clear()
+    client.force_login(manager)
+    ReferralFactory(district=breckland)
+    assert "The data have changed since" in client.get("/reports/2024/").content.decode()
+    for district_id in (None, breckland.pk):
+        services.snapshot_build(year=2024, district_id=district_id, model_id=built.pk)
+    assert "The data have not changed since" in client.get("/reports/2024/").content.decode()
 
 
 def test_downloads_come_as_csv_and_xlsx_and_are_suppressed_like_the_page(client, manager, built):

@@ -1,0 +1,87 @@
+"""The load test's locustfile: it imports, defines a user per role, and its referrals are valid.
+
+Locust patches the standard library (gevent) when imported, so the file is loaded in a child
+process and reports what it defines as JSON; nothing connects to a server.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nhs_number import calculate_checksum
+
+from referrals.forms import ReferralForm
+from referrals.validators import normalise_nhs_number
+
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "benchmarks" / "locustfile.py"
+
+_REPORT = """
+import importlib.util, json, os, sys
+spec = importlib.util.spec_from_file_location("locustfile", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+from locust import HttpUser
+users = {
+    name: {
+        "weight": cls.weight,
+        "tasks": sorted({t.__name__ for t in cls.tasks}),
+        "email": getattr(cls, "email", ""),
+    }
+    for name, cls in vars(module).items()
+    if isinstance(cls, type) and issubclass(cls, HttpUser) and not cls.abstract
+}
+numbers = [next(module.NHS_NUMBERS) for _ in range(300)]
+forms = [module.referral_data("csrf", "8d5e9b7c-3f0a-4a7e-9c1d-2b6f4e8a0c13") for _ in range(20)]
+print(json.dumps({"users": users, "numbers": numbers, "forms": forms}))
+"""
+
+
+@pytest.fixture(scope="module")
+def locustfile() -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORT, str(LOCUSTFILE)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"BENCH_NHS_BASE": "9999990", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_it_defines_a_user_per_role_and_the_bare_view(locustfile):
+    users = locustfile["users"]
+    assert set(users) == {"ReferrerUser", "HubUser", "ManagerUser", "PingUser"}
+    assert users["ReferrerUser"]["email"] == "referrer@example.org"
+    assert users["HubUser"]["email"] == "hub@example.org"
+    assert users["ManagerUser"]["email"] == "manager@example.org"
+    assert "submit_referral" in users["ReferrerUser"]["tasks"]
+    assert {"queue", "queue_page", "queue_filtered", "referral"} <= set(users["HubUser"]["tasks"])
+    assert {"funding_dashboard", "impact_dashboard", "impact_report"} == set(
+        users["ManagerUser"]["tasks"]
+    )
+    assert users["PingUser"]["tasks"] == ["ping"]
+
+
+def test_its_nhs_numbers_are_distinct_valid_test_numbers(locustfile, settings):
+    settings.ALLOW_TEST_NHS_NUMBERS = True
+    numbers = locustfile["numbers"]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert number.startswith("91")
+        assert calculate_checksum(number[:9]) == int(number[9])
+        assert normalise_nhs_number(number) == number
+    # The serial wraps round after 91 999 999 9 instead of growing an eleventh digit.
+    assert all(len(number) == 10 for number in numbers)
+
+
+def test_its_referrals_pass_the_real_form(locustfile, settings):
+    settings.ALLOW_TEST_NHS_NUMBERS = True
+    for data in locustfile["forms"]:
+        form = ReferralForm(data)
+        assert form.is_valid(), form.errors
+        assert form.red_flags_raised() == []
