@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
@@ -64,8 +67,33 @@ def impact_dashboard(request: HttpRequest, year: int) -> HttpResponse:
         **_status_context(snapshot),
     }
     if snapshot is not None:
-        context.update(_snapshot_context(request, snapshot))
+        template = "reports/_dashboard_figures.html"
+        context["figures_html"] = _figures_html(request, snapshot, template)
     return render(request, "reports/dashboard.html", context)
+
+
+FIGURES_CACHE_SECONDS = 3600
+
+
+def _figures_html(request: HttpRequest, snapshot, template: str) -> str:
+    """The snapshot's figures, tables and charts as HTML, rendered once per snapshot build and
+    disclosure level and then read from the cache: they change only when the snapshot is
+    rebuilt (its ``built_at``), and hold nothing about the person viewing them."""
+    below = snapshot.district_id is not None
+    exact = selectors.disclosure_for(request.user, below_partnership=below).exact
+    built = snapshot.built_at.isoformat()
+    key = f"reports:figures:{template}:{snapshot.pk}:{built}:{int(exact)}"
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "year": snapshot.year,
+            "district": snapshot.district,
+            "snapshot": snapshot,
+            **_snapshot_context(request, snapshot),
+        }
+        html = render_to_string(template, context)
+        cache.set(key, html, FIGURES_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 def _snapshot_context(request: HttpRequest, snapshot) -> dict:
@@ -100,7 +128,7 @@ def impact_report(request: HttpRequest, year: int) -> HttpResponse:
         "year": year,
         "snapshot": snapshot,
         "stories": _published_stories(year),
-        **_snapshot_context(request, snapshot),
+        "figures_html": _figures_html(request, snapshot, "reports/_report_figures.html"),
     }
     return render(request, "reports/report.html", context)
 

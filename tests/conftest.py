@@ -47,6 +47,14 @@ class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: nothing cached by one test shows in another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.conftest.QuickPBKDF2PasswordHasher"]
 

@@ -111,6 +111,42 @@ def test_an_admin_sees_exact_district_numbers(client, admin_user, built):
     assert 'class="display-6 mb-0">3<' in page
 
 
+def test_the_figures_are_rendered_once_per_build_and_disclosure_level(
+    client, manager, admin_user, built, breckland
+):
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as rendered:
+        first = client.get("/reports/2024/?district=norwich").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/reports/2024/?district=norwich").content.decode()
+    assert len(again.captured_queries) < len(rendered.captured_queries)
+    assert first.count("<table") == second.count("<table") > 5
+    after_the_last_form = [
+        p.rsplit("csrfmiddlewaretoken", 1)[1].split(">", 1)[1] for p in (first, second)
+    ]
+    assert after_the_last_form[0] == after_the_last_form[1]
+    client.force_login(admin_user)  # exact numbers: not the manager's cached figures
+    assert (
+        'class="display-6 mb-0">3<'
+        in client.get("/reports/2024/?district=norwich").content.decode()
+    )
+    client.force_login(manager)
+    assert (
+        'class="display-6 mb-0">*' in client.get("/reports/2024/?district=norwich").content.decode()
+    )
+
+
+def test_a_rebuilt_snapshot_shows_its_new_figures_at_once(client, manager, built, breckland):
+    client.force_login(manager)
+    assert 'class="display-6 mb-0">30<' in client.get("/reports/2024/").content.decode()
+    report = client.get("/reports/2024/report/").content.decode()
+    assert '<dd class="col-sm-5">30</dd>' in report
+    ReferralFactory(district=breckland)
+    services.snapshot_build(year=2024, district_id=None, model_id=built.pk)
+    assert 'class="display-6 mb-0">31<' in client.get("/reports/2024/").content.decode()
+    assert '<dd class="col-sm-5">31</dd>' in client.get("/reports/2024/report/").content.decode()
+
+
 def test_an_unknown_district_is_404(client, manager, built):
     client.force_login(manager)
     assert client.get("/reports/2024/?district=nowhere").status_code == 404
