@@ -240,6 +240,12 @@ class Referral(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="referral_open_district_idx",
             ),
+            # Both filters at once: a district's open referrals of one pathway, in order.
+            models.Index(
+                fields=["district", "pathway", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_dist_path_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,28 +7,11 @@ while they are built (hence a non-atomic migration); elsewhere they are built as
 """
 
 from django.conf import settings
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
+from activeportal.lib.migrations import AddIndexConcurrentlyOnPostgres
+
 OPEN_STATUSES = ["submitted", "triaged", "contacted", "matched", "active"]
-
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """CREATE INDEX CONCURRENTLY on PostgreSQL; a plain AddIndex on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
 
 
 class Migration(migrations.Migration):

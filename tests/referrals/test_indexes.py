@@ -1,4 +1,4 @@
-"""The indexes for a million referrals: the migration builds them and takes them away again."""
+"""The indexes for a million referrals: the migrations build them and take them away again."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = ("referrals", "0004_merge_hub_and_history")
-INDEXES = ("referrals", "0005_indexes_for_a_million_referrals")
+INDEXES = ("referrals", "0006_referral_open_district_pathway_index")
 REFERRAL_INDEXES = {
     "referral_submitted_at_idx",
     "referral_open_queue_idx",
     "referral_open_status_idx",
     "referral_open_pathway_idx",
     "referral_open_district_idx",
+    "referral_open_dist_path_idx",
 }
 
 
