@@ -323,12 +323,6 @@ class FollowUp(models.Model):
                 condition=models.Q(completed_on__isnull=True),
                 name="follow_up_open_idx",
             ),
-            # The same in the order of the follow-ups due list, oldest due first.
-            models.Index(
-                fields=["due_on", "id"],
-                condition=models.Q(completed_on__isnull=True),
-                name="follow_up_open_due_idx",
-            ),
         ]
 
     def __str__(self) -> str:
