@@ -12,21 +12,7 @@ from typing import Any
 import pandas as pd
 
 from referrals.models import ONTO_ACTIVITY_STATUSES, ActivityLevel, Pathway, activity_level
-
-REFERRAL_COLUMNS = [
-    "id",
-    "submitted_at",
-    "organisation_id",
-    "pathway",
-    "district_id",
-    "imd_decile",
-    "baseline_minutes",
-    "status",
-    "referred_onto_activity",
-    "has_disability",
-    "long_term_conditions",
-]
-FOLLOW_UP_COLUMNS = ["id", "referral_id", "completed_on", "minutes", "life_satisfaction"]
+from reports.statistics import FOLLOW_UP_COLUMNS, REFERRAL_COLUMNS
 
 LEVELS = [str(level) for level in ActivityLevel]
 PATHWAYS = [str(pathway) for pathway in Pathway]
