@@ -6,6 +6,8 @@ table: screen-reader users and keyboard users read (and follow links in) the tab
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -35,7 +37,7 @@ def remembered(render: Render) -> Render:
 
     @wraps(render)
     def wrapped(*args, **kwargs) -> str:
-        inputs = json.dumps([args, kwargs], default=repr, sort_keys=True)
+        inputs = json.dumps([args, kwargs], default=_plain, sort_keys=True)
         key = f"chart:{name}:{hashlib.sha256(inputs.encode()).hexdigest()}"
         html = cache.get(key)
         if html is None:
@@ -44,6 +46,17 @@ def remembered(render: Render) -> Render:
         return html
 
     return wrapped  # type: ignore[return-value]
+
+
+def _plain(value):
+    """What a chart's argument is drawn from, for its cache key: a dataclass's fields, a number
+    or date as text. Anything else is refused rather than keyed by an address that a later,
+    different object could reuse."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, Decimal | dt.date):
+        return str(value)
+    raise TypeError(f"a chart cannot be cached by a {type(value).__name__}")
 
 
 # Colour-blind-safe palette (Okabe and Ito).

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 
 from activeportal.lib import charts
@@ -31,3 +32,11 @@ def test_a_chart_is_built_once_for_the_same_figures(monkeypatch):
     other = charts.bar_chart_html(chart_id="c", label="Money", **changed)
     assert other != first
     assert len(built) == 2
+
+
+def test_a_chart_of_an_unknown_kind_of_argument_is_refused_not_cached_by_address():
+    class Opaque:
+        pass
+
+    with pytest.raises(TypeError, match="cannot be cached by a Opaque"):
+        charts.bar_chart_html(chart_id="c", label="Money", categories=[Opaque()], series={})
