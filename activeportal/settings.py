@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "funding",
     "referrals",
     "reports",
+    "transparency",
+    "demo",
 ]
 
 MIDDLEWARE = [

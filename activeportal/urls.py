@@ -22,5 +22,5 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("transparency/", include("funding.public_urls")),
+    path("transparency/", include("transparency.urls")),
 ]

@@ -117,3 +117,12 @@ class YearChoiceForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, fy_label(year)) for year in years]
+
+
+def year_chosen(data, *, years: list[int]) -> tuple[int, YearChoiceForm]:
+    """The year asked for in a page's query (the latest of ``years`` if none or a bad one)."""
+    form = YearChoiceForm(data or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    if not form.is_bound:
+        form = YearChoiceForm(initial={"year": year}, years=years)
+    return year, form

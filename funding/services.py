@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.fy import fy_bounds, fy_label
 from districts.models import District, Partner
 
@@ -231,8 +232,10 @@ def import_confirm(*, batch: ImportBatch, user, replace: bool = False) -> Import
                 "Nothing was imported: the file could not be saved as it stands "
                 "(it may have been imported at the same moment). Upload it again."
             ) from error
-        years = {allocation.financial_year for allocation in allocations}
-        transaction.on_commit(lambda: queue_statistics_rebuild(financial_years=years))
+        data_changed_announce(
+            kind=Change.ALLOCATIONS_CHANGED,
+            financial_years={allocation.financial_year for allocation in allocations},
+        )
     return ImportResult(batch=batch, created=len(allocations), replaced=replaced)
 
 
@@ -265,15 +268,3 @@ def _allocation_from_row(row: dict, batch: ImportBatch) -> Allocation:
         award_date=date.fromisoformat(row["award_date"]) if row["award_date"] else None,
         import_batch=batch,
     )
-
-
-def queue_statistics_rebuild(*, financial_years: set[int]) -> None:
-    """Hook called after funding changes commit: the statistics of these years are stale.
-
-    Social value per £1 reads the allocations, so the impact snapshots are rebuilt (all years:
-    the investment to date of every later year changes too).
-    """
-    from reports.tasks import statistics_rebuild_after_import
-
-    if financial_years:
-        statistics_rebuild_after_import()

@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from activeportal.accounts.roles import MANAGER, role_required
 from activeportal.lib.charts import bar_chart_html
 from activeportal.lib.export import table_download
-from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
+from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_gbp
-from reports.selectors import public_impact_figures
 
-from . import opendata, selectors, services
+from . import selectors, services
 from .filters import AllocationFilter
 from .forms import (
     AllocationForm,
@@ -24,6 +23,7 @@ from .forms import (
     ImportUploadForm,
     StreamForm,
     YearChoiceForm,
+    year_chosen,
 )
 from .models import Allocation, FundingStream, ImportBatch
 
@@ -34,12 +34,7 @@ ALLOCATIONS_PER_PAGE = 50
 
 
 def _chosen_year(request: HttpRequest) -> tuple[int, YearChoiceForm]:
-    years = selectors.dashboard_years()
-    form = YearChoiceForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() else years[0]
-    if not form.is_bound:
-        form = YearChoiceForm(initial={"year": year}, years=years)
-    return year, form
+    return year_chosen(request.GET, years=selectors.dashboard_years())
 
 
 def _district_link(figures, district) -> str:
@@ -405,40 +400,3 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         text += f", replacing the {result.replaced} rows of the earlier import of this file"
     messages.success(request, text + ".")
     return redirect("funding:dashboard")
-
-
-# --- public ------------------------------------------------------------------------------------
-
-
-def transparency(request: HttpRequest) -> HttpResponse:
-    """Public: where the partnership's money went in a year, by district and by stream."""
-    year, form = _chosen_year(request)
-    figures = selectors.funding_figures(financial_year=year)
-    impact = public_impact_figures(year)
-    return render(
-        request,
-        "funding/transparency.html",
-        {"year": year, "form": form, "figures": figures, "impact": impact},
-    )
-
-
-def open_data(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
-    """Public: the year's grants in the 360Giving Data Standard, as CSV or JSON."""
-    try:
-        financial_year = fy_parse(year)
-    except FinancialYearError as error:
-        raise Http404 from error
-    allocations = selectors.open_data_allocations(financial_year=financial_year)
-    filename = f"360giving-{year}"
-    if fmt == "json":
-        response = HttpResponse(
-            opendata.grants_json(allocations), content_type="application/json; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
-    return table_download(
-        filename=filename,
-        headers=opendata.CSV_HEADERS,
-        rows=opendata.grants_csv_rows(allocations),
-        fmt="csv",
-    )

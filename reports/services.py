@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from activeportal.lib.changes import Change
 from districts.models import District
 from funding.models import Allocation
 from referrals.models import FollowUp, Referral
@@ -20,6 +21,7 @@ from referrals.models import FollowUp, Referral
 from . import inputs, statistics
 from .models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob, SocialValueModel
 from .social_value import social_value
+from .tasks import rebuild_all
 
 
 class ReportsError(Exception):
@@ -190,10 +192,23 @@ def _figures(stats: dict, *, model: SocialValueModel, money: dict) -> dict[str, 
 # --- rebuild requests ---------------------------------------------------------------------
 
 
+REBUILD_ON = {Change.HISTORY_IMPORTED, Change.ALLOCATIONS_CHANGED}
+
+
+def statistics_on_data_changed(*, kind: Change, financial_years: frozenset[int], **_) -> None:
+    """Receiver of ``data_changed``: after an import, queue a rebuild of every year on commit.
+
+    Every year is rebuilt, not only those named: social value per £1 reads the investment to
+    date, which a change in one year moves for every later year. A referral's move needs no
+    rebuild of its own: the impact pages see it by the data-changed check and the nightly
+    rebuild takes it in.
+    """
+    if kind in REBUILD_ON:
+        rebuild_start(reason="import")
+
+
 def rebuild_start(*, user=None, reason: str = "manual") -> SnapshotBuild:
     """Record a rebuild of every year and scope and queue it once this transaction commits."""
-    from .tasks import rebuild_all
-
     with transaction.atomic():
         build = SnapshotBuild.objects.create(
             requested_by=user, reason=reason, model=current_model()

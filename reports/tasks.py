@@ -13,8 +13,6 @@ from celery import chord, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
-from . import services
-
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY = {
     "acks_late": True,
@@ -32,6 +30,8 @@ class BuildTask(DjangoTask):
         if job_id is None and len(args) > 3:
             job_id = args[3]
         if job_id is not None:
+            from reports import services
+
             services.build_job_failed(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
 
 
@@ -41,6 +41,8 @@ class RebuildTask(DjangoTask):
         if build_id is None and args:
             build_id = args[0]
         if build_id is not None:
+            from reports import services
+
             services.build_failed(build_id=build_id, error=f"{type(exc).__name__}: {exc}")
 
 
@@ -49,6 +51,8 @@ def build_snapshot(
     year: int, district_id: int | None, model_id: int, job_id: int | None = None
 ) -> int:
     """Build one snapshot (year, scope, model version); mark its job of a rebuild done."""
+    from reports import services
+
     snapshot = services.snapshot_build(year=year, district_id=district_id, model_id=model_id)
     if job_id is not None:
         services.build_job_done(job_id=job_id)
@@ -58,6 +62,8 @@ def build_snapshot(
 @shared_task(name="reports.rebuild_all", base=RebuildTask, **RETRY)
 def rebuild_all(build_id: int) -> int:
     """Plan a rebuild of every year and scope and start its chord; returns how many years."""
+    from reports import services
+
     counts = services.data_fingerprint()
     years = services.build_years(build_id=build_id)
     if years:
@@ -69,25 +75,22 @@ def rebuild_all(build_id: int) -> int:
 @shared_task(name="reports.rebuild_read_year", base=RebuildTask, **RETRY)
 def rebuild_read_year(*, build_id: int, year: int) -> dict:
     """One year of a rebuild: what its referrals add to every snapshot."""
+    from reports import services
+
     return services.build_read_year(build_id=build_id, year=year)
 
 
 @shared_task(name="reports.rebuild_finish", base=RebuildTask, **RETRY)
 def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int:
     """The end of a rebuild: add up the years and write every snapshot; returns how many."""
+    from reports import services
+
     return services.build_finish(build_id=build_id, fragments=fragments, counts=counts)
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)
 def nightly_rebuild() -> int:
     """Celery beat, every night: rebuild every snapshot with the current model."""
+    from reports import services
+
     return services.rebuild_start(reason="nightly").pk
-
-
-def statistics_rebuild_after_import():
-    """Queue a rebuild of the statistics once the caller's transaction commits.
-
-    For importers (referral history, allocations): call it inside the import's transaction; if
-    the import rolls back, no rebuild is recorded or queued.
-    """
-    return services.rebuild_start(reason="import")

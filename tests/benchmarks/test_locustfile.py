@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from nhs_number import calculate_checksum
 
-from referrals.forms import ReferralForm
+from referrals.intake.forms import ReferralForm
 from referrals.validators import normalise_nhs_number
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "benchmarks" / "locustfile.py"

@@ -7,8 +7,8 @@ import uuid
 
 from django.db import connection
 
+from referrals.intake.services import referral_submit
 from referrals.models import Referral
-from referrals.services import referral_submit
 from tests.referrals.conftest import referral_data
 
 

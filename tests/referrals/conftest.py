@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from referrals.intake.services import referral_submit
 from referrals.models import PostcodeLookup
-from referrals.services import referral_submit
 
 from .nhs import fake_nhs_number
 

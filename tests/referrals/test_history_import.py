@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from referrals.import_services import (
+from referrals.history.services import (
     ImportRejected,
     history_import_preview,
     referral_history_import,

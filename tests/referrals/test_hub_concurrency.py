@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from referrals import workflow
+from referrals.hub import services as workflow
+from referrals.hub.services import WorkflowError
 from referrals.models import Referral, Status, StatusChange
-from referrals.workflow import WorkflowError
 
 from .hub_factories import ReferralFactory
 

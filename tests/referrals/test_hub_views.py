@@ -115,7 +115,7 @@ def test_the_queue_takes_its_length_from_the_counts_per_status(client, hub_user,
     assert paginator("?pathway=falls").known_count is None
     assert paginator("?pathway=falls").count == 3
     monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 5)
-    monkeypatch.setattr("referrals.hub_views.QUEUE_COUNT_LIMIT", 5)
+    monkeypatch.setattr("referrals.hub.views.QUEUE_COUNT_LIMIT", 5)
     general = paginator("?pathway=general")
     assert general.count == 6 and not general.exact
     page = client.get("/referrals/triage/").content.decode()
@@ -136,7 +136,7 @@ def test_the_queue_counts_follow_ups_due_up_to_a_limit(client, hub_user, monkeyp
     client.force_login(hub_user)
     page = client.get("/referrals/triage/").content.decode()
     assert "Follow-ups due: <strong>4</strong>" in page
-    monkeypatch.setattr("referrals.hub_selectors.FOLLOW_UPS_COUNT_LIMIT", 3)
+    monkeypatch.setattr("referrals.hub.selectors.FOLLOW_UPS_COUNT_LIMIT", 3)
     page = client.get("/referrals/triage/").content.decode()
     assert "Follow-ups due: <strong>more than 3</strong>" in page
 

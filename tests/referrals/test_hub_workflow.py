@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from referrals import workflow
+from referrals.hub import services as workflow
+from referrals.hub.services import WorkflowError
 from referrals.models import (
     CLOSED_STATUSES,
     ContactAttempt,
@@ -18,7 +19,6 @@ from referrals.models import (
     Status,
     StatusChange,
 )
-from referrals.workflow import WorkflowError
 
 from .hub_factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
 

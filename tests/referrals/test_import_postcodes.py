@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from referrals.import_services import ImportRejected, postcode_import
+from referrals.history.services import ImportRejected, postcode_import
 from referrals.models import PostcodeLookup
 
 GOOD = """pcds,lsoa21cd,IMD decile,ladcd

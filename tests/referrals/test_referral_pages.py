@@ -10,8 +10,8 @@ import pytest
 from auditlog.models import LogEntry
 
 from activeportal.accounts import roles
+from referrals.intake.selectors import referral_list_for_user
 from referrals.models import Referral, Status
-from referrals.selectors import referral_list_for_user
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from referrals.models import ReferenceSequence, Referral, ReferrerOrganisation, StatusChange
-from referrals.services import (
+from referrals.intake.services import (
     ReferralError,
     referral_submit,
     referrer_organisation_for_self_referral,
 )
+from referrals.models import ReferenceSequence, Referral, ReferrerOrganisation, StatusChange
 
 from .conftest import referral_data
 from .nhs import fake_nhs_number

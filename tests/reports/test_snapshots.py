@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import OperationalError, transaction
 
+from activeportal.lib.changes import Change, data_changed_announce
 from funding.models import Allocation
 from referrals.models import FollowUp, Pathway, Referral, Status
 from reports import selectors, services, tasks
@@ -175,7 +176,7 @@ def django_capture_on_commit(execute):
 def test_a_rebuild_after_an_import_is_queued_on_commit_and_not_on_rollback(model, breckland):
     some_referrals(breckland)
     with django_capture_on_commit(execute=True) as callbacks:
-        tasks.statistics_rebuild_after_import()
+        data_changed_announce(kind=Change.HISTORY_IMPORTED, financial_years={2024})
     assert len(callbacks) == 1
     assert SnapshotBuild.objects.get().reason == "import"
     assert ImpactSnapshot.objects.count() == 2
@@ -188,7 +189,7 @@ def test_a_rebuild_after_an_import_is_queued_on_commit_and_not_on_rollback(model
         pytest.raises(ImportFailed),
         transaction.atomic(),
     ):
-        tasks.statistics_rebuild_after_import()
+        data_changed_announce(kind=Change.HISTORY_IMPORTED, financial_years={2024})
         raise ImportFailed
     assert callbacks == []
     assert SnapshotBuild.objects.count() == 1

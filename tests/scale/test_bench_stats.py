@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from reports import bench, services
+from demo import bench
+from reports import services
 from reports.models import ImpactSnapshot, SnapshotBuild
 from tests.factories import ReferrerOrganisationFactory
 from tests.reports.factories import FollowUpFactory, ReferralFactory, at

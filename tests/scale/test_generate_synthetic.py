@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from activeportal.lib.fy import fy_of
+from demo import referrals as demo
 from funding.models import Allocation
-from referrals import demo
 from referrals.models import (
     FollowUp,
     PostcodeLookup,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from referrals.import_services import ImportRejected, postcode_import
+from referrals.history.services import ImportRejected, postcode_import
 
 
 class Command(BaseCommand):

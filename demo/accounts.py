@@ -1,0 +1,49 @@
+"""Demo users, one per role, for a local trial only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from activeportal.accounts import roles
+from activeportal.accounts.models import User
+from districts.models import District, OfficerAssignment
+from referrals.models import ReferrerOrganisation
+
+DEMO_PASSWORD = "active-norfolk-demo"
+
+# (e-mail, role, what they do)
+DEMO_USERS = [
+    ("officer@example.org", roles.OFFICER, "Locality officer for Breckland and Norwich"),
+    ("referrer@example.org", roles.REFERRER, "GP at Demo Medical Practice (Norwich)"),
+    ("hub@example.org", roles.HUB, "Single point of access coordinator"),
+    ("manager@example.org", roles.MANAGER, "Partnership manager"),
+    ("admin@example.org", roles.ADMIN, "Portal administrator"),
+]
+OFFICER_DISTRICTS = ["Breckland", "Norwich"]
+
+
+def load_demo_users(
+    districts: dict[str, District], organisations: dict[str, ReferrerOrganisation]
+) -> list[tuple[str, str, str]]:
+    """Create or reset the demo users; return (e-mail, role, description) for each."""
+    from demo.referrals import DEMO_PRACTICE
+
+    for email, role, description in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            email=email,
+            defaults={
+                "first_name": "Demo",
+                "last_name": role.capitalize(),
+                "job_title": description,
+                "is_staff": role == roles.ADMIN,
+                "is_superuser": role == roles.ADMIN,
+                "organisation": organisations[DEMO_PRACTICE] if role == roles.REFERRER else None,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.set([Group.objects.get(name=role)])
+        if role == roles.OFFICER:
+            for name in OFFICER_DISTRICTS:
+                OfficerAssignment.objects.get_or_create(officer=user, district=districts[name])
+    return DEMO_USERS

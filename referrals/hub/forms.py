@@ -1,0 +1,185 @@
+"""Forms and list filters for the hub's pages and the referrer's e-mail notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from districts.models import District
+from referrals.hub.selectors import OPEN_STATUSES
+from referrals.models import (
+    ActivityOpportunity,
+    ContactAttempt,
+    Pathway,
+    Referral,
+    ReferrerNotificationSetting,
+    Status,
+)
+
+
+class TriageFilter(django_filters.FilterSet):
+    """The triage queue's filters."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[(s, Status(s).label) for s in OPEN_STATUSES], empty_label="Any open status"
+    )
+    pathway = django_filters.ChoiceFilter(choices=Pathway.choices, empty_label="Any pathway")
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), empty_label="Any district"
+    )
+    duplicates = django_filters.BooleanFilter(
+        label="Only possible duplicates",
+        method="filter_duplicates",
+        widget=forms.CheckboxInput,
+    )
+    waiting_days = django_filters.NumberFilter(
+        label="Waiting at least (days)", method="filter_waiting", min_value=0
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "pathway", "district"]
+
+    def filter_duplicates(self, queryset, name, value):
+        return queryset.filter(possible_duplicate_of__isnull=False) if value else queryset
+
+    def filter_waiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=int(value)))
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    """The activity directory's filters."""
+
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), empty_label="Any district"
+    )
+    pathway = django_filters.ChoiceFilter(
+        choices=Pathway.choices, empty_label="Any pathway", method="filter_pathway"
+    )
+    is_active = django_filters.BooleanFilter(label="Currently running")
+
+    class Meta:
+        model = ActivityOpportunity
+        fields = ["district", "is_active"]
+
+    def filter_pathway(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{ActivityOpportunity.PATHWAY_FIELDS[value]: True})
+
+
+class VersionedForm(forms.Form):
+    """A hub action on a referral, carrying the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MoveForm(VersionedForm):
+    to_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note (a reason is required when closing)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ContactAttemptForm(VersionedForm):
+    method = forms.ChoiceField(
+        label="How", choices=Referral.PreferredContact.choices, initial="phone"
+    )
+    outcome = forms.ChoiceField(label="Outcome", choices=ContactAttempt.Outcome.choices)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MatchForm(VersionedForm):
+    opportunity = forms.ModelChoiceField(
+        label="Activity", queryset=ActivityOpportunity.objects.none(), empty_label=None
+    )
+    exception_reason = forms.CharField(
+        label="Reason for an exception",
+        help_text="Needed for an activity that is not running, in another district or for "
+        "another pathway.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, opportunities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opportunity"].queryset = opportunities
+        self.fields["opportunity"].label_from_instance = lambda o: (
+            f"{o.activity} — {o.provider}, {o.district}, {o.day_and_time}"
+            + ("" if o.is_active else " (not running)")
+        )
+
+
+class FollowUpForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Date of the follow-up",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    minutes = forms.IntegerField(
+        label="Minutes of activity per week",
+        help_text="Moderate or vigorous activity in a usual week.",
+    )
+    life_satisfaction = forms.IntegerField(
+        label="Life satisfaction (0–10, optional)",
+        required=False,
+        help_text="ONS: overall, how satisfied are you with your life nowadays?",
+    )
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = ActivityOpportunity
+        fields = [
+            "activity",
+            "provider",
+            "district",
+            "for_general",
+            "for_falls",
+            "for_smi",
+            "day_and_time",
+            "venue",
+            "cost_per_session",
+            "accessibility_notes",
+            "contact",
+            "is_active",
+        ]
+        widgets = {"accessibility_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_cost_per_session(self):
+        cost = self.cleaned_data["cost_per_session"]
+        if cost is not None and cost < 0:
+            raise forms.ValidationError("The cost cannot be negative; use 0 for free.")
+        return cost
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("for_general", "for_falls", "for_smi")):
+            raise forms.ValidationError("Tick at least one pathway the activity suits.")
+        return data
+
+
+class DistrictForm(VersionedForm):
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.all())
+
+
+class SubjectAccessForm(forms.Form):
+    q = forms.CharField(
+        label="NHS number or referral reference",
+        max_length=20,
+        help_text="e.g. 943 476 5919 or ANW-24-000123",
+    )
+
+
+class NotificationForm(forms.ModelForm):
+    class Meta:
+        model = ReferrerNotificationSetting
+        fields = ["email_on_update"]

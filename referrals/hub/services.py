@@ -1,0 +1,523 @@
+"""The hub's workflow: the referral status state machine and the services that move it.
+
+Every move records a StatusChange (who, when, note) and bumps ``Referral.version`` with one
+conditional UPDATE, so two hub users acting on the same referral cannot both move it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from activeportal.lib.changes import Change, data_changed_announce
+from referrals.models import (
+    CLOSED_STATUSES,
+    MINUTES_IN_A_WEEK,
+    ActivityOpportunity,
+    ContactAttempt,
+    FollowUp,
+    Referral,
+    ReferralMatch,
+    Status,
+    StatusChange,
+)
+from referrals.tasks import referral_notify_referrer
+
+S = Status
+
+# From each status, the statuses it may move to. Closed statuses lead nowhere.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.TRIAGED, S.INELIGIBLE, S.WITHDRAWN}),
+    S.TRIAGED: frozenset({S.CONTACTED, S.UNABLE_TO_CONTACT, S.INELIGIBLE, S.WITHDRAWN}),
+    S.CONTACTED: frozenset({S.MATCHED, S.INELIGIBLE, S.DECLINED, S.WITHDRAWN}),
+    S.MATCHED: frozenset({S.ACTIVE, S.DECLINED, S.WITHDRAWN}),
+    S.ACTIVE: frozenset({S.COMPLETED, S.WITHDRAWN}),
+    S.COMPLETED: frozenset(),
+    S.INELIGIBLE: frozenset(),
+    S.DECLINED: frozenset(),
+    S.UNABLE_TO_CONTACT: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+# Moves that need more than a note: they are made by their own service and form.
+MOVES_WITH_THEIR_OWN_FORM = {S.CONTACTED: "contact", S.MATCHED: "match"}
+FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT = 3
+
+# Follow-ups after activation: (timepoint, how long after).
+FOLLOW_UP_SCHEDULE = [
+    (FollowUp.Timepoint.WEEKS_6, relativedelta(weeks=6)),
+    (FollowUp.Timepoint.WEEKS_12, relativedelta(weeks=12)),
+    (FollowUp.Timepoint.MONTHS_6, relativedelta(months=6)),
+    (FollowUp.Timepoint.MONTHS_12, relativedelta(months=12)),
+]
+
+# Referrers who opted in hear about these moves.
+NOTIFY_REFERRER_ON = {S.MATCHED, *CLOSED_STATUSES}
+
+STALE_MESSAGE = (
+    "This referral changed since you opened it (someone else may be working on it). "
+    "Reload the page to see its current state, then try again."
+)
+
+
+class WorkflowError(Exception):
+    """A hub action that cannot be done, with a message a person can act on."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def failed_attempts(referral: Referral) -> int:
+    """How many contact attempts for ``referral`` failed."""
+    return referral.contact_attempts.filter(outcome__in=ContactAttempt.FAILED_OUTCOMES).count()
+
+
+def is_legal(from_status: str, to_status: str, *, failed: int = 0) -> bool:
+    """Whether the table allows ``from_status`` → ``to_status`` (with ``failed`` attempts)."""
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        return False
+    if to_status == S.UNABLE_TO_CONTACT:
+        return failed >= FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT
+    return True
+
+
+def legal_moves(referral: Referral, *, failed: int | None = None) -> list[str]:
+    """The statuses ``referral`` may move to now, in the order of the Status choices."""
+    if failed is None:
+        failed = failed_attempts(referral)
+    return [s for s in Status.values if is_legal(referral.status, s, failed=failed)]
+
+
+def _illegal_message(referral: Referral, to_status: str) -> str:
+    current, wanted = Status(referral.status).label, Status(to_status).label
+    if to_status == S.UNABLE_TO_CONTACT and S.UNABLE_TO_CONTACT in TRANSITIONS[referral.status]:
+        return (
+            f"“{wanted}” needs {FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT} failed contact attempts "
+            "first: record each attempt."
+        )
+    if referral.is_closed:
+        return f"This referral is closed ({current}); it cannot move to “{wanted}”."
+    return f"A referral that is “{current}” cannot move to “{wanted}”."
+
+
+def _move(*, referral: Referral, to_status: str, user, note: str, expected_version: int) -> None:
+    """Check and make one move, inside the caller's transaction."""
+    if referral.version != expected_version:
+        raise WorkflowError(STALE_MESSAGE)
+    if not is_legal(referral.status, to_status, failed=failed_attempts(referral)):
+        raise WorkflowError(_illegal_message(referral, to_status))
+    if to_status in CLOSED_STATUSES and not note.strip():
+        raise WorkflowError("Give a reason for closing the referral.", field="note")
+    now = timezone.now()
+    # The conditional UPDATE is the lock: a second user's move with the same version finds
+    # no row (PostgreSQL re-checks the WHERE after the first transaction commits).
+    updated = Referral.objects.filter(
+        pk=referral.pk, version=expected_version, status=referral.status
+    ).update(status=to_status, status_changed_at=now, version=F("version") + 1, updated_at=now)
+    if updated != 1:
+        raise WorkflowError(STALE_MESSAGE)
+    StatusChange.objects.create(
+        referral=referral,
+        from_status=referral.status,
+        to_status=to_status,
+        changed_by=user,
+        changed_at=now,
+        note=note.strip(),
+    )
+    referral.status, referral.status_changed_at = to_status, now
+    referral.version = expected_version + 1
+    if to_status == S.ACTIVE:
+        follow_ups_schedule(referral=referral, activated_on=timezone.localdate(now))
+    if to_status in NOTIFY_REFERRER_ON and referral.referrer_id:
+        referral_notify_referrer.delay_on_commit(referral.pk, to_status)
+    data_changed_announce(kind=Change.REFERRAL_MOVED, financial_years={referral.financial_year})
+
+
+def referral_move(
+    *, referral: Referral, to_status: str, user, note: str = "", expected_version: int
+) -> Referral:
+    """Move ``referral`` to ``to_status`` if the table allows it; record who, when and why.
+
+    Matching has its own service (``referral_match``); closing needs a note (the reason).
+    """
+    if to_status == S.MATCHED:
+        raise WorkflowError("Choose the activity to match this referral to.")
+    with transaction.atomic():
+        _move(
+            referral=referral,
+            to_status=to_status,
+            user=user,
+            note=note,
+            expected_version=expected_version,
+        )
+    return referral
+
+
+def referral_complete(*, referral: Referral, user, reason: str, expected_version: int) -> Referral:
+    """Complete an active referral by a hub decision; the reason is required."""
+    if not reason.strip():
+        raise WorkflowError("Give a reason for completing the referral.", field="note")
+    return referral_move(
+        referral=referral,
+        to_status=S.COMPLETED,
+        user=user,
+        note=reason,
+        expected_version=expected_version,
+    )
+
+
+def contact_attempt_record(
+    *,
+    referral: Referral,
+    user,
+    outcome: str,
+    method: str = Referral.PreferredContact.PHONE,
+    note: str = "",
+    expected_version: int,
+) -> ContactAttempt:
+    """Record a contact attempt; reaching the person moves a triaged referral to contacted."""
+    if referral.status not in (S.TRIAGED, S.CONTACTED):
+        raise WorkflowError(
+            "Contact attempts are recorded once a referral is triaged and until it is matched."
+        )
+    with transaction.atomic():
+        if referral.version != expected_version:
+            raise WorkflowError(STALE_MESSAGE)
+        attempt = ContactAttempt(
+            referral=referral,
+            made_at=timezone.now(),
+            made_by=user,
+            method=method,
+            outcome=outcome,
+            note=note.strip(),
+        )
+        _full_clean(attempt)
+        attempt.save()
+        if outcome == ContactAttempt.Outcome.REACHED and referral.status == S.TRIAGED:
+            _move(
+                referral=referral,
+                to_status=S.CONTACTED,
+                user=user,
+                note=note or "Spoke to the person.",
+                expected_version=expected_version,
+            )
+        else:
+            _bump_version(referral, expected_version)
+    return attempt
+
+
+def referral_match(
+    *,
+    referral: Referral,
+    opportunity: ActivityOpportunity,
+    user,
+    note: str = "",
+    exception_reason: str = "",
+    expected_version: int,
+) -> ReferralMatch:
+    """Match a contacted referral to an activity (or re-match a matched one).
+
+    An inactive activity, or one in another district or for another pathway, needs a reason.
+    """
+    if referral.status not in (S.CONTACTED, S.MATCHED):
+        raise WorkflowError(
+            f"A referral that is “{Status(referral.status).label}” cannot be matched: "
+            "contact the person first."
+        )
+    problems = opportunity_problems(referral=referral, opportunity=opportunity)
+    if problems and not exception_reason.strip():
+        raise WorkflowError(
+            " ".join(problems) + " Give a reason to match it anyway.", field="exception_reason"
+        )
+    with transaction.atomic():
+        if referral.status == S.CONTACTED:
+            _move(
+                referral=referral,
+                to_status=S.MATCHED,
+                user=user,
+                note=note or f"Matched to {opportunity.activity}.",
+                expected_version=expected_version,
+            )
+        else:
+            _bump_version(referral, expected_version)
+        match = ReferralMatch.objects.create(
+            referral=referral,
+            opportunity=opportunity,
+            matched_at=timezone.now(),
+            matched_by=user,
+            exception_reason=exception_reason.strip(),
+            note=note.strip(),
+        )
+    return match
+
+
+def opportunity_problems(*, referral: Referral, opportunity: ActivityOpportunity) -> list[str]:
+    """Why ``opportunity`` is not an ordinary match for ``referral`` (empty when it is)."""
+    problems = []
+    if not opportunity.is_active:
+        problems.append("This activity is not currently running.")
+    if referral.district_id and opportunity.district_id != referral.district_id:
+        problems.append("This activity is in another district.")
+    if not opportunity.suits(referral.pathway):
+        problems.append("This activity is not listed for the referral's pathway.")
+    return problems
+
+
+def follow_ups_schedule(*, referral: Referral, activated_on: dt.date) -> list[FollowUp]:
+    """Create the 6-week, 12-week, 6-month and 12-month follow-ups (idempotent)."""
+    follow_ups = []
+    for timepoint, after in FOLLOW_UP_SCHEDULE:
+        follow_up, _ = FollowUp.objects.get_or_create(
+            referral=referral, timepoint=timepoint, defaults={"due_on": activated_on + after}
+        )
+        follow_ups.append(follow_up)
+    return follow_ups
+
+
+def activation_date(referral: Referral) -> dt.date | None:
+    """The day ``referral`` last became active, or None."""
+    change = referral.status_changes.filter(to_status=S.ACTIVE).order_by("-changed_at").first()
+    return timezone.localdate(change.changed_at) if change else None
+
+
+def follow_up_record(
+    *,
+    follow_up: FollowUp,
+    user,
+    completed_on: dt.date,
+    minutes: int,
+    life_satisfaction: int | None = None,
+) -> FollowUp:
+    """Record a follow-up's minutes (and life satisfaction); the last one completes the referral."""
+    referral = follow_up.referral
+    if referral.status != S.ACTIVE:
+        raise WorkflowError("Follow-ups are recorded while the referral is active.")
+    if follow_up.completed_on:
+        raise WorkflowError("This follow-up has already been recorded.")
+    if not 0 <= minutes <= MINUTES_IN_A_WEEK:
+        raise WorkflowError(
+            f"Minutes a week must be between 0 and {MINUTES_IN_A_WEEK:,} (the minutes in a week).",
+            field="minutes",
+        )
+    if life_satisfaction is not None and not 0 <= life_satisfaction <= 10:
+        raise WorkflowError("Life satisfaction is a score from 0 to 10.", field="life_satisfaction")
+    if completed_on > timezone.localdate():
+        raise WorkflowError("The follow-up date cannot be in the future.", field="completed_on")
+    activated = activation_date(referral)
+    if activated and completed_on < activated:
+        raise WorkflowError(
+            "The follow-up date cannot be before the referral became active "
+            f"({activated:%d %b %Y}).",
+            field="completed_on",
+        )
+    with transaction.atomic():
+        updated = FollowUp.objects.filter(pk=follow_up.pk, completed_on__isnull=True).update(
+            completed_on=completed_on,
+            minutes=minutes,
+            life_satisfaction=life_satisfaction,
+            recorded_by=user,
+        )
+        if updated != 1:
+            raise WorkflowError("This follow-up has already been recorded.")
+        follow_up.refresh_from_db()
+        if not referral.follow_ups.filter(completed_on__isnull=True).exists():
+            current = Referral.objects.select_for_update().get(pk=referral.pk)
+            referral.version = current.version
+            _move(
+                referral=referral,
+                to_status=S.COMPLETED,
+                user=user,
+                note="All follow-ups recorded.",
+                expected_version=current.version,
+            )
+    return follow_up
+
+
+def referral_set_district(*, referral: Referral, district, user, expected_version: int) -> Referral:
+    """Set the district of a referral whose postcode was not in the look-up."""
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.version != expected_version:
+            raise WorkflowError(STALE_MESSAGE)
+        current.district = district
+        current.version = expected_version + 1
+        current.save(update_fields=["district", "version", "updated_at"])
+    referral.district, referral.version = district, current.version
+    return referral
+
+
+def _bump_version(referral: Referral, expected_version: int) -> None:
+    updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise WorkflowError(STALE_MESSAGE)
+    referral.version = expected_version + 1
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise WorkflowError(" ".join(messages), field=field) from error
+
+
+def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Referrals closed before this moment have their identifiable fields erased."""
+    return (now or timezone.now()) - relativedelta(months=settings.RETENTION_MONTHS)
+
+
+# --- Scheduled work: retention and the daily digest. ---
+
+IDENTIFIABLE_BLANKS = {
+    "first_name": "",
+    "last_name": "",
+    "date_of_birth": None,
+    "nhs_number": "",
+    "postcode": "",
+    "phone": "",
+    "email": "",
+    "reason": "",
+}
+
+
+def _erase_free_text(answers):
+    """Pathway answers with every piece of text blanked; yes/no and numeric answers stay."""
+    if isinstance(answers, dict):
+        return {key: _erase_free_text(value) for key, value in answers.items()}
+    if isinstance(answers, list):
+        return [_erase_free_text(value) for value in answers]
+    return "" if isinstance(answers, str) else answers
+
+
+def referrals_erase_closed(*, now: dt.datetime | None = None) -> int:
+    """Erase identifiable fields of referrals closed before the retention cut-off.
+
+    Statistical fields (dates, pathway, district, deprivation, minutes, status, follow-ups)
+    stay, so yearly figures do not change. Already-erased referrals are skipped, so running
+    twice changes nothing. Rows are updated with UPDATE statements rather than ``save()`` so
+    the erased values are not copied into the audit trail's change records.
+    """
+    now = now or timezone.now()
+    due = Referral.objects.filter(
+        status__in=CLOSED_STATUSES,
+        status_changed_at__lt=retention_cutoff(now),
+        erased_at__isnull=True,
+    ).values_list("pk", "pathway_answers")
+    erased = 0
+    for pk, answers in due.iterator():
+        with transaction.atomic():
+            Referral.objects.filter(pk=pk, erased_at__isnull=True).update(
+                **IDENTIFIABLE_BLANKS,
+                pathway_answers=_erase_free_text(answers or {}),
+                erased_at=now,
+                updated_at=now,
+            )
+            ContactAttempt.objects.filter(referral_id=pk).update(note="")
+            StatusChange.objects.filter(referral_id=pk).update(note="")
+            ReferralMatch.objects.filter(referral_id=pk).update(note="", exception_reason="")
+        erased += 1
+    return erased
+
+
+@dataclass(frozen=True)
+class DigestFigures:
+    follow_ups_due: int
+    referrals_waiting: int
+    waiting_references: list[str]
+
+
+def digest_figures(*, today: dt.date) -> DigestFigures:
+    """Follow-ups due by ``today`` and referrals waiting too long for first contact."""
+    waiting_since = timezone.now() - dt.timedelta(days=settings.HUB_DIGEST_WAITING_DAYS)
+    waiting = Referral.objects.filter(
+        status__in=(S.SUBMITTED, S.TRIAGED), submitted_at__lt=waiting_since
+    ).order_by("submitted_at")
+    due = FollowUp.objects.filter(
+        completed_on__isnull=True, due_on__lte=today, referral__status=S.ACTIVE
+    )
+    return DigestFigures(
+        follow_ups_due=due.count(),
+        referrals_waiting=waiting.count(),
+        waiting_references=list(waiting.values_list("reference", flat=True)[:20]),
+    )
+
+
+def hub_digest_send(*, today: dt.date | None = None):
+    """E-mail hub staff the day's digest, once a day however often it runs; return the record."""
+    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+
+    from activeportal.accounts.models import User
+    from activeportal.accounts.roles import HUB
+    from referrals.models import HubDigest
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        existing = HubDigest.objects.select_for_update().filter(sent_on=today).first()
+        if existing:
+            return existing
+        figures = digest_figures(today=today)
+        recipients = list(
+            User.objects.filter(groups__name=HUB, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        context = {
+            "figures": figures,
+            "today": today,
+            "waiting_days": settings.HUB_DIGEST_WAITING_DAYS,
+        }
+        body = render_to_string("referrals/hub/digest_email.txt", context)
+        subject = f"Hub digest for {today:%d %b %Y}: {figures.follow_ups_due} follow-ups due"
+        digest = HubDigest.objects.create(
+            sent_on=today,
+            follow_ups_due=figures.follow_ups_due,
+            referrals_waiting=figures.referrals_waiting,
+            recipients=len(recipients),
+            sent_at=timezone.now(),
+        )
+        # Sent inside the transaction: if sending fails, no record is kept and a retry sends.
+        send_mass_mail(
+            [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
+        )
+    return digest
+
+
+def referrer_notify(*, referral_id: int, status: str) -> bool:
+    """E-mail the referrer who opted in that their referral moved; True when sent.
+
+    The e-mail carries the reference and the status in words, nothing about the person.
+    """
+    from django.core.mail import send_mail
+
+    referral = Referral.objects.select_related("referrer__referral_notices").get(pk=referral_id)
+    referrer = referral.referrer
+    notices = getattr(referrer, "referral_notices", None) if referrer else None
+    if not (notices and notices.email_on_update and referrer.is_active and referrer.email):
+        return False
+    label = Status(status).label
+    what = "has been matched to an activity" if status == S.MATCHED else f"is closed: {label}"
+    send_mail(
+        subject=f"Referral {referral.reference}: {label}",
+        message=(
+            f"Your referral {referral.reference} {what}.\n\n"
+            "Sign in to ActivePortal to see its status. You receive this e-mail because you "
+            "asked to hear when your referrals are matched or closed; you can turn it off on "
+            "the e-mail notices page.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[referrer.email],
+    )
+    return True

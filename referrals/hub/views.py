@@ -1,0 +1,472 @@
+"""The hub's pages (the single point of access) and the referrer's e-mail notice setting.
+
+Hub pages answer 404 to signed-in users without the hub role, so their addresses confirm nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
+from activeportal.lib.paging import BoundedPaginator
+from referrals.hub import selectors
+from referrals.hub import services as workflow
+from referrals.hub.forms import (
+    ContactAttemptForm,
+    DistrictForm,
+    FollowUpForm,
+    MatchForm,
+    MoveForm,
+    NotificationForm,
+    OpportunityFilter,
+    OpportunityForm,
+    SubjectAccessForm,
+    TriageFilter,
+)
+from referrals.hub.services import WorkflowError
+from referrals.models import (
+    CLOSED_STATUSES,
+    ActivityOpportunity,
+    FollowUp,
+    Referral,
+    ReferrerNotificationSetting,
+    Status,
+)
+
+PAGE_SIZE = 25
+# A filtered triage queue is counted up to this many rows (40 pages); past it, "more than".
+QUEUE_COUNT_LIMIT = 1_000
+
+
+def hub_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required, then the hub role (admins hold it); anyone else gets 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not has_role(request.user, HUB):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _referral(pk: int) -> Referral:
+    try:
+        return selectors.referral_for_hub(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral.") from None
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@hub_required
+def triage(request: HttpRequest) -> HttpResponse:
+    """The hub's home: open referrals oldest first, filtered, with counts per status."""
+    filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
+    counts = selectors.status_counts()
+    paginator = BoundedPaginator(
+        filters.qs, PAGE_SIZE, limit=QUEUE_COUNT_LIMIT, count=_queue_count(filters, counts)
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/triage.html",
+        {
+            "filters": filters,
+            "page": page,
+            "counts": counts,
+            "follow_ups_due": selectors.follow_ups_due_count(),
+            "query": query.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
+    """The queue's length from the counts per status when no other filter is on and they are
+    exact, else None (the paginator then counts, up to its limit)."""
+    used = {name for name in filters.filters if filters.data.get(name)}
+    if not used or (used == {"status"} and filters.is_valid()):
+        status = filters.form.cleaned_data.get("status") if used else None
+        wanted = [c for c in counts if not status or c["status"] == status]
+        if all(c["exact"] for c in wanted):
+            return sum(c["count"] for c in wanted)
+    return None
+
+
+@hub_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one referral for the hub; each view is written to the audit trail."""
+    referral = _referral(pk)
+    accessed.send(sender=Referral, instance=referral)
+    attempts = list(referral.contact_attempts.all())
+    failed = sum(1 for a in attempts if a.failed)
+    moves = workflow.legal_moves(referral, failed=failed)
+    version = {"version": referral.version}
+    return render(
+        request,
+        "referrals/hub/referral_detail.html",
+        {
+            "referral": referral,
+            "attempts": attempts,
+            "failed": failed,
+            "needed_failures": workflow.FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT,
+            "plain_moves": [
+                (s, Status(s).label)
+                for s in moves
+                if s not in CLOSED_STATUSES and s not in workflow.MOVES_WITH_THEIR_OWN_FORM
+            ],
+            "closing_moves": [(s, Status(s).label) for s in moves if s in CLOSED_STATUSES],
+            "can_contact": referral.status in (Status.TRIAGED, Status.CONTACTED),
+            "can_match": referral.status in (Status.CONTACTED, Status.MATCHED),
+            "contact_form": ContactAttemptForm(initial=version),
+            "district_form": DistrictForm(initial={**version, "district": referral.district_id}),
+            "matches": list(referral.matches.all()),
+            "follow_ups": list(referral.follow_ups.all()),
+            "answers": _answers(referral.pathway_answers),
+        },
+    )
+
+
+def _answers(answers) -> list[tuple[str, str]]:
+    if not isinstance(answers, dict):
+        return []
+    rows = []
+    for key, value in answers.items():
+        if isinstance(value, bool):
+            value = "Yes" if value else "No"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        rows.append((str(key).replace("_", " ").capitalize(), str(value)))
+    return rows
+
+
+@hub_required
+@require_POST
+def referral_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make one plain move (triage, activate) from the detail page."""
+    referral = get_object_or_404(Referral, pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That action was not understood; reload the page and try again.")
+        return redirect("referrals:hub-referral", pk=pk)
+    to_status = form.cleaned_data["to_status"]
+    try:
+        workflow.referral_move(
+            referral=referral,
+            to_status=to_status,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{referral.reference} is now “{Status(to_status).label}”.")
+    return redirect("referrals:hub-referral", pk=pk)
+
+
+@hub_required
+def referral_close(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+    """Confirm a closing move (completed, ineligible, declined...) with its reason."""
+    referral = get_object_or_404(Referral, pk=pk)
+    if to_status not in CLOSED_STATUSES:
+        raise Http404("No such action.")
+    form = MoveForm(_posted(request), initial={"version": referral.version})
+    form.fields["note"].label = "Reason"
+    form.fields["note"].required = True
+    form.fields["note"].error_messages["required"] = "Give a reason for closing the referral."
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.referral_move(
+                referral=referral,
+                to_status=to_status,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except WorkflowError as error:
+            form.add_error("note" if error.field == "note" else None, error.message)
+        else:
+            messages.success(request, f"{referral.reference} is closed: {Status(to_status).label}.")
+            return redirect("referrals:hub-referral", pk=pk)
+    return render(
+        request,
+        "referrals/hub/referral_close.html",
+        {
+            "referral": referral,
+            "form": form,
+            "to_status": to_status,
+            "label": Status(to_status).label,
+        },
+    )
+
+
+@hub_required
+@require_POST
+def contact_attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a contact attempt from the detail page."""
+    referral = get_object_or_404(Referral, pk=pk)
+    form = ContactAttemptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how you tried and the outcome of the contact attempt.")
+        return redirect("referrals:hub-referral", pk=pk)
+    try:
+        attempt = workflow.contact_attempt_record(
+            referral=referral,
+            user=request.user,
+            outcome=form.cleaned_data["outcome"],
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Contact attempt recorded: {attempt.get_outcome_display()}.")
+    return redirect("referrals:hub-referral", pk=pk)
+
+
+@hub_required
+@require_POST
+def referral_district(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the district of a referral whose postcode was not in the look-up."""
+    referral = get_object_or_404(Referral, pk=pk)
+    form = DistrictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a district.")
+        return redirect("referrals:hub-referral", pk=pk)
+    try:
+        workflow.referral_set_district(
+            referral=referral,
+            district=form.cleaned_data["district"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"District set to {form.cleaned_data['district']}.")
+    return redirect("referrals:hub-referral", pk=pk)
+
+
+@hub_required
+def referral_match(request: HttpRequest, pk: int) -> HttpResponse:
+    """Match a referral to an activity chosen from its district and pathway (or, with a reason,
+    any other)."""
+    referral = get_object_or_404(Referral.objects.select_related("district"), pk=pk)
+    show_all = request.GET.get("all") == "1" or request.POST.get("all") == "1"
+    opportunities = selectors.opportunities_for(referral=referral, show_all=show_all)
+    form = MatchForm(
+        _posted(request),
+        opportunities=opportunities,
+        initial={"version": referral.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            match = workflow.referral_match(
+                referral=referral,
+                opportunity=form.cleaned_data["opportunity"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+                exception_reason=form.cleaned_data["exception_reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except WorkflowError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Matched to {match.opportunity.activity}.")
+            return redirect("referrals:hub-referral", pk=pk)
+    return render(
+        request,
+        "referrals/hub/referral_match.html",
+        {
+            "referral": referral,
+            "form": form,
+            "show_all": show_all,
+            "has_choices": opportunities.exists(),
+        },
+    )
+
+
+@hub_required
+def follow_up_record(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    """Record one follow-up: minutes a week and, optionally, life satisfaction."""
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("referral"), pk=follow_up_pk, referral_id=pk
+    )
+    form = FollowUpForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.follow_up_record(follow_up=follow_up, user=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{follow_up.get_timepoint_display()} follow-up recorded.")
+            return redirect("referrals:hub-referral", pk=pk)
+    return render(
+        request,
+        "referrals/hub/follow_up_form.html",
+        {"follow_up": follow_up, "referral": follow_up.referral, "form": form},
+    )
+
+
+@hub_required
+def follow_ups_due(request: HttpRequest) -> HttpResponse:
+    """Follow-ups due today or overdue, oldest first."""
+    page = _page(request, selectors.follow_ups_due())
+    return render(
+        request,
+        "referrals/hub/follow_ups_due.html",
+        {"page": page, "today": timezone.localdate()},
+    )
+
+
+@hub_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    """The activity directory, filtered by district, pathway and whether it is running."""
+    filters = OpportunityFilter(request.GET or None, queryset=selectors.opportunity_directory())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/hub/opportunity_list.html",
+        {"filters": filters, "page": _page(request, filters.qs), "query": query.urlencode()},
+    )
+
+
+@hub_required
+def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add an activity to the directory, or change one."""
+    opportunity = get_object_or_404(ActivityOpportunity, pk=pk) if pk else None
+    form = OpportunityForm(_posted(request), instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        opportunity = form.save()
+        messages.success(request, f"Saved “{opportunity.activity}”.")
+        return redirect("referrals:hub-activities")
+    return render(
+        request, "referrals/hub/opportunity_form.html", {"form": form, "opportunity": opportunity}
+    )
+
+
+@hub_required
+def subject_access(request: HttpRequest) -> HttpResponse:
+    """Everything the portal holds about one person, as a page or a JSON download."""
+    form = SubjectAccessForm(request.GET or None)
+    referrals = []
+    if form.is_valid():
+        referrals = list(selectors.subject_access_referrals(query=form.cleaned_data["q"]))
+        for referral in referrals:
+            accessed.send(sender=Referral, instance=referral)
+        if request.GET.get("format") == "json" and referrals:
+            body = json.dumps(
+                {"referrals": [_subject_record(r) for r in referrals]},
+                cls=DjangoJSONEncoder,
+                indent=2,
+                ensure_ascii=False,
+            )
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="subject-access-{referrals[0].reference}.json"'
+            )
+            return response
+    return render(
+        request,
+        "referrals/hub/subject_access.html",
+        {"form": form, "referrals": referrals, "searched": form.is_valid()},
+    )
+
+
+PERSON_FIELDS = [
+    "reference",
+    "pathway",
+    "source",
+    "submitted_at",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact",
+    "reason",
+    "pathway_answers",
+    "long_term_conditions",
+    "has_disability",
+    "baseline_minutes",
+    "consent",
+    "lsoa_code",
+    "imd_decile",
+    "status",
+    "status_changed_at",
+    "erased_at",
+]
+
+
+def _subject_record(referral: Referral) -> dict:
+    record = {field: getattr(referral, field) for field in PERSON_FIELDS}
+    record["organisation"] = referral.organisation.name
+    record["district"] = referral.district.name if referral.district else None
+    record["status_history"] = [
+        {"from": c.from_status, "to": c.to_status, "at": c.changed_at, "note": c.note}
+        for c in referral.status_changes.all()
+    ]
+    record["contact_attempts"] = [
+        {"at": a.made_at, "method": a.method, "outcome": a.outcome, "note": a.note}
+        for a in referral.contact_attempts.all()
+    ]
+    record["matches"] = [
+        {"activity": m.opportunity.activity, "at": m.matched_at, "note": m.note}
+        for m in referral.matches.all()
+    ]
+    record["follow_ups"] = [
+        {
+            "timepoint": f.timepoint,
+            "due_on": f.due_on,
+            "completed_on": f.completed_on,
+            "minutes": f.minutes,
+            "life_satisfaction": f.life_satisfaction,
+        }
+        for f in referral.follow_ups.all()
+    ]
+    return record
+
+
+@role_required(REFERRER)
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """A referrer's choice to hear by e-mail when their referrals are matched or closed."""
+    setting, _ = ReferrerNotificationSetting.objects.get_or_create(user=request.user)
+    form = NotificationForm(_posted(request), instance=setting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            "You will be e-mailed when your referrals are matched or closed."
+            if setting.email_on_update
+            else "You will not be e-mailed about your referrals.",
+        )
+        return redirect("referrals:notifications")
+    return render(request, "referrals/hub/notification_settings.html", {"form": form})
+
+
+def _posted(request: HttpRequest):
+    # An unticked checkbox alone posts nothing, so an empty POST must still bind the form.
+    return request.POST if request.method == "POST" else None

@@ -1,0 +1,204 @@
+"""Writes of the referrals app: submitting a referral (from the form or the public page)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activeportal.accounts.models import User
+from activeportal.lib.fy import fy_of
+from districts.models import District
+from referrals.models import (
+    MINUTES_IN_A_WEEK,
+    PostcodeLookup,
+    ReferenceSequence,
+    Referral,
+    ReferrerOrganisation,
+    Status,
+    StatusChange,
+)
+from referrals.validators import normalise_nhs_number, normalise_postcode, validate_date_of_birth
+
+REFERENCE_PREFIX = "ANW"
+DUPLICATE_WINDOW = timedelta(days=90)
+SELF_REFERRAL_ORGANISATION = "Self-referral (public form)"
+
+# Keys of ``data`` copied onto the referral as they are (after the form's validation).
+_COPIED_FIELDS = (
+    "pathway",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "preferred_contact",
+    "reason",
+    "long_term_conditions",
+    "has_disability",
+    "baseline_minutes",
+)
+
+
+class ReferralError(Exception):
+    """A referral that cannot be accepted, with a message the person can act on."""
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    referrer: User | None,
+    organisation: ReferrerOrganisation | None,
+    data: Mapping[str, Any],
+    submission_token: UUID | None,
+    source: str = Referral.Source.FORM,
+    submitted_at: datetime | None = None,
+) -> Referral:
+    """Accept a referral: give it a reference, derive its district and deprivation decile from
+    the postcode, flag a possible duplicate and record its first status.
+
+    The same ``submission_token`` posted again (a double click, back-and-resubmit) returns the
+    referral it already created instead of creating a second. Refusals raise ReferralError.
+    """
+    if organisation is None:
+        raise ReferralError(
+            "Your account is not linked to a referring organisation: ask an administrator to "
+            "link it before you refer."
+        )
+    if not data.get("consent"):
+        raise ReferralError("The person's consent is needed before a referral can be made.")
+    if any((data.get("red_flags") or {}).values()):
+        raise ReferralError(
+            "A red-flag answer was yes: this person cannot be referred to this programme now."
+        )
+    minutes = data.get("baseline_minutes")
+    if minutes is not None and not 0 <= minutes <= MINUTES_IN_A_WEEK:
+        raise ReferralError(
+            f"Minutes of physical activity per week must be between 0 and {MINUTES_IN_A_WEEK:,} "
+            "(the minutes in a week)."
+        )
+    submitted_at = submitted_at or timezone.now()
+    financial_year = fy_of(timezone.localdate(submitted_at))
+    # Locking the year's sequence row serialises submissions, so the token check below sees
+    # any referral a concurrent post of the same form has just created.
+    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
+        prefix=REFERENCE_PREFIX, financial_year=financial_year
+    )
+    if submission_token is not None:
+        existing = Referral.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return _same_submitter(existing, referrer=referrer, organisation=organisation)
+
+    referral = Referral(
+        **{name: data[name] for name in _COPIED_FIELDS if data.get(name) is not None},
+        nhs_number=_clean(normalise_nhs_number, data.get("nhs_number")),
+        postcode=_clean(normalise_postcode, data.get("postcode")),
+        pathway_answers=dict(data.get("pathway_answers") or {}),
+        consent=True,
+        source=source,
+        referrer=referrer,
+        organisation=organisation,
+        submitted_at=submitted_at,
+        financial_year=financial_year,
+        status=Status.SUBMITTED,
+        status_changed_at=submitted_at,
+        submission_token=submission_token,
+    )
+    if referral.date_of_birth:
+        _clean(validate_date_of_birth, referral.date_of_birth, today=timezone.localdate())
+    _fill_from_postcode(referral)
+    referral.possible_duplicate_of = _possible_duplicate_of(referral)
+    referral.reference = _next_reference(sequence)
+    try:
+        referral.full_clean()
+    except ValidationError as exc:
+        raise ReferralError(" ".join(exc.messages)) from exc
+    referral.save()
+    StatusChange.objects.create(
+        referral=referral,
+        from_status="",
+        to_status=Status.SUBMITTED,
+        changed_by=referrer,
+        changed_at=submitted_at,
+        note=f"Submitted through the {referral.get_source_display().lower()}.",
+    )
+    return referral
+
+
+def referrer_organisation_for_self_referral() -> ReferrerOrganisation:
+    """The organisation self-referrals are filed under, created on first use."""
+    organisation = (
+        ReferrerOrganisation.objects.filter(type=ReferrerOrganisation.Type.SELF_REFERRAL)
+        .order_by("pk")
+        .first()
+    )
+    if organisation is None:
+        organisation = ReferrerOrganisation.objects.create(
+            name=SELF_REFERRAL_ORGANISATION, type=ReferrerOrganisation.Type.SELF_REFERRAL
+        )
+    return organisation
+
+
+def _clean(validator, value, **kwargs):
+    if value in (None, ""):
+        return ""
+    try:
+        return validator(value, **kwargs)
+    except ValidationError as exc:
+        raise ReferralError(" ".join(exc.messages)) from exc
+
+
+def _same_submitter(
+    existing: Referral, *, referrer: User | None, organisation: ReferrerOrganisation
+) -> Referral:
+    same = existing.organisation_id == organisation.pk and existing.referrer_id == (
+        referrer.pk if referrer else None
+    )
+    if not same:
+        raise ReferralError("This form has already been used: open a new referral form.")
+    return existing
+
+
+def _fill_from_postcode(referral: Referral) -> None:
+    if not referral.postcode:
+        return
+    lookup = PostcodeLookup.objects.filter(postcode=referral.postcode).first()
+    if lookup is None:
+        # A valid postcode missing from the look-up is accepted; the hub sets the district.
+        referral.postcode_not_found = True
+        return
+    referral.lsoa_code = lookup.lsoa_code
+    referral.imd_decile = lookup.imd_decile
+    referral.district = District.objects.filter(ons_code=lookup.district_ons_code).first()
+
+
+def _possible_duplicate_of(referral: Referral) -> Referral | None:
+    if not referral.nhs_number:
+        return None
+    return (
+        Referral.objects.filter(
+            nhs_number=referral.nhs_number,
+            pathway=referral.pathway,
+            submitted_at__gte=referral.submitted_at - DUPLICATE_WINDOW,
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def _next_reference(sequence: ReferenceSequence) -> str:
+    """The next free reference of the (locked) sequence: ANW-24-000123."""
+    while True:
+        sequence.last_number += 1
+        reference = (
+            f"{sequence.prefix}-{sequence.financial_year % 100:02d}-{sequence.last_number:06d}"
+        )
+        # Imported history may already hold some numbers of the year: skip those.
+        if not Referral.objects.filter(reference=reference).exists():
+            sequence.save(update_fields=["last_number"])
+            return reference
