@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 # Rows a list counts at most; past this it says "more than 10,000" and "page 3 of 401 or more".
@@ -42,3 +43,20 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+def page_of(
+    request: HttpRequest,
+    object_list,
+    per_page: int,
+    *,
+    limit: int | None = None,
+    count: int | None = None,
+) -> Page:
+    """The page of ``object_list`` that ``?page=`` asks for (the last if past the end).
+
+    Render it with ``{% include "includes/pagination.html" %}``, which keeps the other query
+    parameters (filters) in its links.
+    """
+    paginator = BoundedPaginator(object_list, per_page, limit=limit, count=count)
+    return paginator.get_page(request.GET.get("page"))
