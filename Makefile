@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST)"
 	@echo "make test    run the whole test suite"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff check, ruff format --check and lint-imports (the layers)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat    Celery beat (needs CELERY_BROKER_URL)"
 	@echo "make bench   load test with locust against gunicorn (needs DATABASE_URL: PostgreSQL)"
@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

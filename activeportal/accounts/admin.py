@@ -3,16 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from districts.models import OfficerAssignment
-
 from .models import User
-
-
-class OfficerAssignmentInline(admin.TabularInline):
-    model = OfficerAssignment
-    fk_name = "officer"
-    extra = 0
-    autocomplete_fields = ["district"]
 
 
 @admin.register(User)
@@ -22,7 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["groups", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     autocomplete_fields = ["organisation"]
-    inlines = [OfficerAssignmentInline]
+    inlines: list = []  # districts/admin.py adds the officer's districts
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "job_title", "organisation"]}),
