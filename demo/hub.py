@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from districts.models import District, Partner
-from referrals.hub.services import FOLLOW_UP_SCHEDULE
 from referrals.models import (
+    FOLLOW_UP_SCHEDULE,
     ActivityOpportunity,
     ContactAttempt,
     FollowUp,
@@ -136,8 +136,8 @@ def _load_histories(opportunities: dict[tuple[int, str], ActivityOpportunity]) -
         FollowUp(
             referral=r,
             timepoint=timepoint,
-            due_on=timezone.localdate(r.status_changed_at) + after,
+            due_on=FollowUp.due_after(timezone.localdate(r.status_changed_at), timepoint),
         )
         for r in waiting.iterator()
-        for timepoint, after in FOLLOW_UP_SCHEDULE
+        for timepoint in FOLLOW_UP_SCHEDULE
     )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from activeportal.lib.fy import fy_of
 from districts.models import District
 from referrals.models import (
+    FOLLOW_UP_SCHEDULE,
     ONTO_ACTIVITY_STATUSES,
     ActivityLevel,
     FollowUp,
@@ -361,7 +362,6 @@ STATUS_NOTES = {
     Status.DECLINED: "Decided not to take part at this time.",
     Status.WITHDRAWN: "Withdrew before starting an activity.",
 }
-FOLLOW_UP_TIMEPOINTS = [("6w", 42), ("12w", 84), ("6m", 182), ("12m", 365)]
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -536,19 +536,17 @@ def _plan(
     # Follow-ups: the latest completed one carries the transition's level; all before April 2025.
     for r in with_follow_up:
         feasible = [
-            (tp, days)
-            for tp, days in FOLLOW_UP_TIMEPOINTS
-            if r.day + timedelta(days=days + FOLLOW_UP_LATE_DAYS) <= END
+            tp
+            for tp in FOLLOW_UP_SCHEDULE
+            if FollowUp.due_after(r.day, tp) + timedelta(days=FOLLOW_UP_LATE_DAYS) <= END
         ]
         last = rng.choices(feasible, weights=LAST_FOLLOW_UP_WEIGHTS[: len(feasible)])[0]
-        for tp, days in feasible[: feasible.index(last) + 1]:
-            if tp != last[0] and rng.random() < FOLLOW_UP_SKIPPED:
+        for tp in feasible[: feasible.index(last) + 1]:
+            if tp != last and rng.random() < FOLLOW_UP_SKIPPED:
                 continue
-            due = r.day + timedelta(days=days)
+            due = FollowUp.due_after(r.day, tp)
             done = due + timedelta(days=rng.randint(0, FOLLOW_UP_LATE_DAYS))
-            level = (
-                r.follow_up_level if tp == last[0] else rng.choice([r.baseline, r.follow_up_level])
-            )
+            level = r.follow_up_level if tp == last else rng.choice([r.baseline, r.follow_up_level])
             r.follow_ups.append((tp, due, done, _minutes(rng, level)))
 
     # Deprivation: exactly 44% of 2024-25's known deciles in deciles 1-4.

@@ -22,10 +22,7 @@ nothing earlier is changed or deleted.
 
 from __future__ import annotations
 
-import io
 import json
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,11 +37,13 @@ from django.utils import timezone
 
 from activeportal.lib.fy import FinancialYearError, fy_bounds, fy_parse
 from demo import referrals as demo
+from demo import synthetic_writers as writers
 from demo.districts import load_districts
 from demo.funding import ACTIVE_NOW, STREAMS
 from districts.models import District
 from funding.models import Allocation, FundingStream
 from referrals.models import (
+    FOLLOW_UP_SCHEDULE,
     ActivityLevel,
     FollowUp,
     LongTermCondition,
@@ -80,7 +79,7 @@ INA, FAI, ACT = ActivityLevel.INACTIVE, ActivityLevel.FAIRLY_ACTIVE, ActivityLev
 LEVELS = [INA, FAI, ACT]  # indices 0, 1, 2; -1 is "not recorded"
 STATUSES = list(Status)
 PATHWAYS = [Pathway.GENERAL, Pathway.FALLS, Pathway.SMI]
-TIMEPOINTS = demo.FOLLOW_UP_TIMEPOINTS
+TIMEPOINTS = list(FOLLOW_UP_SCHEDULE)
 # Long-term conditions: none, or one or two of them (statistics only).
 CONDITION_SETS = [[]] * 6 + [[c] for c in LongTermCondition] + [["diabetes", "hypertension"]]
 
@@ -174,10 +173,10 @@ def synthetic_generate(
     postgres = connection.vendor == "postgresql"
     with disable_auditlog(), transaction.atomic():
         if postgres:
-            _lock_tables()
+            writers.lock_tables()
         world = _World.load(seed=seed, as_of=as_of, first_year=first_year, last_year=last_year)
         result = SyntheticResult(postcodes_created=world.postcodes_created)
-        writer = _PostgresWriter() if postgres else _OrmWriter()
+        writer = writers.PostgresWriter() if postgres else writers.OrmWriter()
         counts = np.zeros((len(world.district_ids), last_year - first_year + 1), dtype=np.int64)
         try:
             for start in range(0, referrals, batch_size):
@@ -200,22 +199,15 @@ def synthetic_generate(
         result.by_year = {first_year + i: int(n) for i, n in enumerate(counts.sum(axis=0)) if n}
         result.allocations = _allocate(world, counts)
         if postgres:
-            _reset_sequences()
+            writers.reset_sequences()
     if postgres:
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(_TABLES)}")
+            cursor.execute(f"ANALYZE {', '.join(writers.TABLES)}")
     return result
 
 
 # ---------------------------------------------------------------------------------------------
 # What the referrals refer to: districts, organisations, postcodes, ids and references.
-
-_TABLES = [
-    Referral._meta.db_table,
-    StatusChange._meta.db_table,
-    FollowUp._meta.db_table,
-    PostcodeLookup._meta.db_table,
-]
 
 
 @dataclass
@@ -630,6 +622,17 @@ def _check_digit(nine: np.ndarray) -> np.ndarray:
     return np.where(check == 11, 0, check)
 
 
+def _due_dates(days: np.ndarray) -> np.ndarray:
+    """Each follow-up's due day (a column per timepoint) by the portal's one schedule."""
+    starts = pd.DatetimeIndex(days)
+    columns = []
+    for timepoint in TIMEPOINTS:
+        after = FOLLOW_UP_SCHEDULE[timepoint]
+        offset = pd.DateOffset(years=after.years, months=after.months, days=after.days)
+        columns.append((starts + offset).to_numpy().astype("datetime64[D]"))
+    return np.stack(columns, axis=1) if columns else np.empty((len(days), 0), "datetime64[D]")
+
+
 def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFrame:
     """The four scheduled follow-ups of each referral that became active.
 
@@ -638,8 +641,7 @@ def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFram
     earlier ones; every other follow-up is open (not done).
     """
     rng, m = w.rng, len(referral_ids)
-    offsets = np.array([d for _, d in TIMEPOINTS], dtype="timedelta64[D]")
-    due = days[:, None] + offsets[None, :]
+    due = _due_dates(days)
     late = demo.FOLLOW_UP_LATE_DAYS
     feasible = (due + np.timedelta64(late, "D")) < np.datetime64(w.as_of)
     count = feasible.sum(axis=1)
@@ -672,7 +674,7 @@ def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFram
         {
             "id": ids,
             "referral_id": np.repeat(referral_ids, len(TIMEPOINTS)),
-            "timepoint": np.tile(np.array([t for t, _ in TIMEPOINTS], dtype=object), m),
+            "timepoint": np.tile(np.array([str(t) for t in TIMEPOINTS], dtype=object), m),
             "due_on": pd.Series(due.ravel()),
             "completed_on": pd.Series(np.where(done, completed.ravel(), np.datetime64("NaT"))),
             "minutes": minutes,
@@ -683,141 +685,6 @@ def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFram
 
 # ---------------------------------------------------------------------------------------------
 # Writing: COPY on PostgreSQL, bulk_create elsewhere.
-
-
-class _PostgresWriter:
-    """COPY each batch in a thread of its own, so the next batch is drawn while the server
-    stores this one (two cores: Python in one, PostgreSQL in the other). At most one batch
-    waits in the queue, so memory stays bounded.
-    """
-
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        self._raw = connection.connection  # the transaction's psycopg connection
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="synthetic-copy", daemon=True)
-        self._thread.start()
-
-    def write(self, batch: _Batch) -> None:
-        for model, frame in (
-            (Referral, batch.referrals),
-            (StatusChange, batch.status_changes),
-            (FollowUp, batch.follow_ups),
-        ):
-            if not frame.empty:
-                self._put((_copy_sql(model, frame), _csv(frame)))
-
-    def close(self) -> None:
-        """Wait for the last COPY; raise its error, if any."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-    def _put(self, item) -> None:
-        while True:
-            if self._error is not None:
-                raise self._error
-            try:
-                self._queue.put(item, timeout=1)
-                return
-            except queue.Full:
-                continue
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is not None:
-                continue  # drain: the main thread raises the error
-            sql, text = item
-            try:
-                with self._raw.cursor() as cursor, cursor.copy(sql) as copy:
-                    copy.write(text)
-            except BaseException as error:  # handed to the main thread
-                self._error = error
-
-
-def _copy_sql(model, frame: pd.DataFrame) -> str:
-    """COPY in CSV, where an empty value is NULL except in the NOT NULL text columns."""
-    fields = {f.column: f for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    keep_empty = [
-        quote(c)
-        for c in frame.columns
-        if not fields[c].null and fields[c].get_internal_type() in ("CharField", "TextField")
-    ]
-    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(keep_empty)})" if keep_empty else "")
-    columns = ", ".join(quote(c) for c in frame.columns)
-    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH ({options})"
-
-
-def _csv(frame: pd.DataFrame) -> str:
-    """The frame as CSV; dates and times formatted by numpy (pandas is slow at it)."""
-    frame = frame.copy()
-    for name in frame.columns:
-        column = frame[name]
-        if isinstance(column.dtype, pd.DatetimeTZDtype):
-            values = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-            text = np.strings.add(np.datetime_as_string(values, unit="s"), "+00")
-        elif pd.api.types.is_datetime64_dtype(column.dtype):
-            values = column.to_numpy().astype("datetime64[D]")
-            text = np.datetime_as_string(values, unit="D")
-        else:
-            continue
-        frame[name] = np.where(np.isnat(values), "", text)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, header=False, index=False)
-    return buffer.getvalue()
-
-
-class _OrmWriter:
-    def close(self) -> None:
-        pass
-
-    def write(self, batch: _Batch) -> None:
-        for model, frame in (
-            (Referral, batch.referrals),
-            (StatusChange, batch.status_changes),
-            (FollowUp, batch.follow_ups),
-        ):
-            model.objects.bulk_create(_instances(model, frame), batch_size=2000)
-
-
-def _instances(model, frame: pd.DataFrame) -> list:
-    frame = frame.copy()
-    for name in frame.columns:
-        field_ = model._meta.get_field(name.removesuffix("_id") if name != "id" else "id")
-        kind = field_.get_internal_type()
-        if kind == "DateField":
-            frame[name] = pd.to_datetime(frame[name]).dt.date
-        elif kind == "DateTimeField":
-            frame[name] = pd.Series(frame[name].dt.to_pydatetime(), dtype=object)
-        elif kind == "JSONField":
-            frame[name] = frame[name].map(json.loads)
-    frame = frame.astype(object).where(frame.notna(), None)
-    return [model(**row) for row in frame.to_dict("records")]
-
-
-# ---------------------------------------------------------------------------------------------
-# PostgreSQL housekeeping, allocations.
-
-
-def _lock_tables() -> None:
-    """No other writer between reading the highest ids and resetting the sequences."""
-    tables = ", ".join(connection.ops.quote_name(t) for t in _TABLES[:3])
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-        # Check foreign keys as each COPY ends, not all at commit (a long queue of events).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-def _reset_sequences() -> None:
-    with connection.cursor() as cursor:
-        for table in _TABLES[:3]:
-            quoted = connection.ops.quote_name(table)  # our own table names, not input
-            highest = f"SELECT COALESCE(MAX(id), 1) FROM {quoted}"  # noqa: S608
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
 
 
 def _allocate(w: _World, counts: np.ndarray) -> int:
