@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from activeportal.accounts.admin import UserAdmin
+
 from .models import (
     ActionItem,
     CaseStudy,
@@ -13,6 +15,17 @@ from .models import (
     Testimonial,
     WorkLogEntry,
 )
+
+
+class OfficerAssignmentInline(admin.TabularInline):
+    model = OfficerAssignment
+    fk_name = "officer"
+    extra = 0
+    autocomplete_fields = ["district"]
+
+
+# An officer's districts are edited on the user's page; accounts sits below districts.
+UserAdmin.inlines = [*UserAdmin.inlines, OfficerAssignmentInline]
 
 
 @admin.register(District)

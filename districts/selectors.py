@@ -7,11 +7,14 @@ An officer changes only their own districts' records and only their own work log
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from activeportal.accounts.models import User
 from activeportal.accounts.roles import ADMIN, HUB, MANAGER, OFFICER, has_role
 from activeportal.lib.fy import fy_bounds
 
@@ -30,28 +33,28 @@ from .models import (
 STAFF_ROLES = (OFFICER, HUB, MANAGER)
 
 
-def is_staff_reader(user) -> bool:
+def is_staff_reader(user: User) -> bool:
     """True for the roles that may read the districts app (admins included)."""
     return has_role(user, *STAFF_ROLES)
 
 
-def _is_admin(user) -> bool:
+def _is_admin(user: User) -> bool:
     return user.is_authenticated and ADMIN in user.role_names
 
 
-def district_list_for_officer(*, user) -> QuerySet[District]:
+def district_list_for_officer(*, user: User) -> QuerySet[District]:
     """The districts the user is locality officer for."""
     return District.objects.filter(assignments__officer=user).order_by("name")
 
 
-def district_list_for_user(*, user) -> QuerySet[District]:
+def district_list_for_user(*, user: User) -> QuerySet[District]:
     """Every district a staff user may read (all of them); none for anyone else."""
     if not is_staff_reader(user):
         return District.objects.none()
     return District.objects.all()
 
 
-def district_ids_editable_by(*, user) -> set[int]:
+def district_ids_editable_by(*, user: User) -> set[int]:
     """Ids of the districts whose records the user may change: an officer's own; all for admins."""
     if _is_admin(user):
         return set(District.objects.values_list("id", flat=True))
@@ -60,12 +63,12 @@ def district_ids_editable_by(*, user) -> set[int]:
     return set(district_list_for_officer(user=user).values_list("id", flat=True))
 
 
-def district_editable_list(*, user) -> QuerySet[District]:
+def district_editable_list(*, user: User) -> QuerySet[District]:
     """The districts the user may change records of."""
     return District.objects.filter(id__in=district_ids_editable_by(user=user))
 
 
-def worklog_list_for_user(*, user) -> QuerySet[WorkLogEntry]:
+def worklog_list_for_user(*, user: User) -> QuerySet[WorkLogEntry]:
     """Work log entries the user may read: every entry for staff, none for anyone else."""
     if not is_staff_reader(user):
         return WorkLogEntry.objects.none()
@@ -74,7 +77,7 @@ def worklog_list_for_user(*, user) -> QuerySet[WorkLogEntry]:
     )
 
 
-def worklog_editable_by(*, user) -> QuerySet[WorkLogEntry]:
+def worklog_editable_by(*, user: User) -> QuerySet[WorkLogEntry]:
     """Entries the user may change: their own, in districts they still look after."""
     entries = worklog_list_for_user(user=user)
     if _is_admin(user):
@@ -82,7 +85,7 @@ def worklog_editable_by(*, user) -> QuerySet[WorkLogEntry]:
     return entries.filter(officer=user, district_id__in=district_ids_editable_by(user=user))
 
 
-def partner_list_for_user(*, user) -> QuerySet[Partner]:
+def partner_list_for_user(*, user: User) -> QuerySet[Partner]:
     """The partner directory: every partner for staff, none for anyone else."""
     if not is_staff_reader(user):
         return Partner.objects.none()
@@ -91,7 +94,7 @@ def partner_list_for_user(*, user) -> QuerySet[Partner]:
     )
 
 
-def partner_editable_by(*, user) -> QuerySet[Partner]:
+def partner_editable_by(*, user: User) -> QuerySet[Partner]:
     """Partners the user may edit: those working in at least one of the user's districts."""
     if _is_admin(user):
         return partner_list_for_user(user=user)
@@ -104,14 +107,14 @@ def partner_choices_for_district(*, district: District) -> QuerySet[Partner]:
     return Partner.objects.filter(districts=district).order_by("name")
 
 
-def framework_list_for_user(*, user) -> QuerySet[FrameworkForAction]:
+def framework_list_for_user(*, user: User) -> QuerySet[FrameworkForAction]:
     """Frameworks for Action the user may read."""
     if not is_staff_reader(user):
         return FrameworkForAction.objects.none()
     return FrameworkForAction.objects.select_related("district")
 
 
-def framework_with_plan(*, user, pk: int) -> FrameworkForAction | None:
+def framework_with_plan(*, user: User, pk: int) -> FrameworkForAction | None:
     """One framework with its priorities and their action items, in order (or None)."""
     return (
         framework_list_for_user(user=user)
@@ -128,7 +131,7 @@ def framework_with_plan(*, user, pk: int) -> FrameworkForAction | None:
     )
 
 
-def framework_current_for_district(*, district: District, on) -> FrameworkForAction | None:
+def framework_current_for_district(*, district: District, on: date) -> FrameworkForAction | None:
     """The framework covering ``on``, else the latest one, else None."""
     frameworks = list(district.frameworks.order_by("-start_year"))
     for framework in frameworks:
@@ -137,42 +140,42 @@ def framework_current_for_district(*, district: District, on) -> FrameworkForAct
     return frameworks[0] if frameworks else None
 
 
-def priority_editable_by(*, user) -> QuerySet[Priority]:
+def priority_editable_by(*, user: User) -> QuerySet[Priority]:
     """Priorities in frameworks of the user's districts."""
     return Priority.objects.select_related("framework__district").filter(
         framework__district_id__in=district_ids_editable_by(user=user)
     )
 
 
-def action_editable_by(*, user) -> QuerySet[ActionItem]:
+def action_editable_by(*, user: User) -> QuerySet[ActionItem]:
     """Action items in frameworks of the user's districts."""
     return ActionItem.objects.select_related("priority__framework__district").filter(
         priority__framework__district_id__in=district_ids_editable_by(user=user)
     )
 
 
-def case_study_list_for_user(*, user) -> QuerySet[CaseStudy]:
+def case_study_list_for_user(*, user: User) -> QuerySet[CaseStudy]:
     """Case studies the user may read (all for staff)."""
     if not is_staff_reader(user):
         return CaseStudy.objects.none()
     return CaseStudy.objects.select_related("district")
 
 
-def testimonial_list_for_user(*, user) -> QuerySet[Testimonial]:
+def testimonial_list_for_user(*, user: User) -> QuerySet[Testimonial]:
     """Testimonials the user may read (all for staff)."""
     if not is_staff_reader(user):
         return Testimonial.objects.none()
     return Testimonial.objects.select_related("district")
 
 
-def case_study_editable_by(*, user) -> QuerySet[CaseStudy]:
+def case_study_editable_by(*, user: User) -> QuerySet[CaseStudy]:
     """Case studies of the user's districts."""
     return case_study_list_for_user(user=user).filter(
         district_id__in=district_ids_editable_by(user=user)
     )
 
 
-def testimonial_editable_by(*, user) -> QuerySet[Testimonial]:
+def testimonial_editable_by(*, user: User) -> QuerySet[Testimonial]:
     """Testimonials of the user's districts."""
     return testimonial_list_for_user(user=user).filter(
         district_id__in=district_ids_editable_by(user=user)
@@ -198,7 +201,7 @@ class DistrictFigures:
 
 
 def district_figures(
-    *, districts: list[District], financial_year: int, today
+    *, districts: list[District], financial_year: int, today: date
 ) -> list[DistrictFigures]:
     """Hours, entries by priority area, funding and people for each district in the year,
     with the current framework's action items counted per status. A fixed number of queries."""
@@ -248,11 +251,11 @@ def district_figures(
     return [figures[d.id] for d in districts]
 
 
-def _covers(framework: FrameworkForAction, today) -> bool:
+def _covers(framework: FrameworkForAction, today: date) -> bool:
     return framework.starts_on <= today <= framework.ends_on
 
 
-def worklog_years(*, district_ids) -> list[int]:
+def worklog_years(*, district_ids: Iterable[int]) -> list[int]:
     """Financial years (start years) with work logged in these districts, newest first."""
     dates = WorkLogEntry.objects.filter(district_id__in=district_ids).dates("date", "month")
     years = {d.year if d.month >= 4 else d.year - 1 for d in dates}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from activeportal.accounts.models import User
 from activeportal.lib.concurrency import StaleEditError, save_if_unchanged
+from activeportal.lib.errors import DomainError, full_clean_or_raise
 
 from .models import (
     ActionItem,
@@ -24,13 +25,8 @@ from .models import (
 from .selectors import district_ids_editable_by, worklog_editable_by
 
 
-class DistrictsError(Exception):
+class DistrictsError(DomainError):
     """A change that cannot be made; ``field`` names the form field it belongs beside."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _require_district(user, district: District) -> None:
@@ -39,14 +35,6 @@ def _require_district(user, district: District) -> None:
             f"You are not the locality officer for {district}: choose one of your districts.",
             field="district",
         )
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DistrictsError(messages[0], field=None if field == "__all__" else field) from None
 
 
 def _check_partners(partners: Iterable[Partner], district: District) -> list[Partner]:
@@ -83,33 +71,33 @@ def _require_own_entry(user, entry: WorkLogEntry) -> None:
 
 
 @transaction.atomic
-def worklog_entry_create(*, officer, data: dict[str, Any]) -> WorkLogEntry:
+def worklog_entry_create(*, officer: User, data: dict[str, Any]) -> WorkLogEntry:
     """Log a piece of the officer's own work in one of their districts."""
     entry = WorkLogEntry(officer=officer, **{name: data[name] for name in WORKLOG_FIELDS})
     _require_district(officer, entry.district)
     partners = _check_partners(data.get("partners") or [], entry.district)
-    _full_clean(entry)
+    full_clean_or_raise(entry, DistrictsError)
     entry.save()
     entry.partners.set(partners)
     return entry
 
 
 @transaction.atomic
-def worklog_entry_update(*, entry: WorkLogEntry, user, data: dict[str, Any]) -> WorkLogEntry:
+def worklog_entry_update(*, entry: WorkLogEntry, user: User, data: dict[str, Any]) -> WorkLogEntry:
     """Change one of the user's own entries; the district must still be one of theirs."""
     _require_own_entry(user, entry)
     for name in WORKLOG_FIELDS:
         setattr(entry, name, data[name])
     _require_district(user, entry.district)
     partners = _check_partners(data.get("partners") or [], entry.district)
-    _full_clean(entry)
+    full_clean_or_raise(entry, DistrictsError)
     entry.save()
     entry.partners.set(partners)
     return entry
 
 
 @transaction.atomic
-def worklog_entry_delete(*, entry: WorkLogEntry, user) -> None:
+def worklog_entry_delete(*, entry: WorkLogEntry, user: User) -> None:
     """Delete one of the user's own entries."""
     _require_own_entry(user, entry)
     entry.delete()
@@ -121,7 +109,7 @@ PARTNER_FIELDS = ("name", "type", "contact_name", "contact_email", "contact_phon
 
 
 @transaction.atomic
-def partner_create(*, user, data: dict[str, Any]) -> Partner:
+def partner_create(*, user: User, data: dict[str, Any]) -> Partner:
     """Add a partner working in some of the user's districts."""
     districts = list(data["districts"])
     if not districts:
@@ -131,14 +119,14 @@ def partner_create(*, user, data: dict[str, Any]) -> Partner:
     for district in districts:
         _require_district(user, district)
     partner = Partner(**{name: data[name] for name in PARTNER_FIELDS})
-    _full_clean(partner)
+    full_clean_or_raise(partner, DistrictsError)
     partner.save()
     partner.districts.set(districts)
     return partner
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, user, data: dict[str, Any]) -> Partner:
+def partner_update(*, partner: Partner, user: User, data: dict[str, Any]) -> Partner:
     """Change a partner; the user's choice of districts replaces only their own districts,
     so an officer never removes a partner from someone else's district."""
     mine = district_ids_editable_by(user=user)
@@ -154,7 +142,7 @@ def partner_update(*, partner: Partner, user, data: dict[str, Any]) -> Partner:
         )
     for name in PARTNER_FIELDS:
         setattr(partner, name, data[name])
-    _full_clean(partner)
+    full_clean_or_raise(partner, DistrictsError)
     partner.save()
     partner.districts.set(chosen | others)
     return partner
@@ -165,7 +153,7 @@ def partner_update(*, partner: Partner, user, data: dict[str, Any]) -> Partner:
 
 @transaction.atomic
 def framework_create(
-    *, user, district: District, start_year: int, end_year: int, vision: str = ""
+    *, user: User, district: District, start_year: int, end_year: int, vision: str = ""
 ) -> FrameworkForAction:
     """Start a Framework for Action for one of the user's districts."""
     _require_district(user, district)
@@ -176,46 +164,48 @@ def framework_create(
     framework = FrameworkForAction(
         district=district, start_year=start_year, end_year=end_year, vision=vision
     )
-    _full_clean(framework)
+    full_clean_or_raise(framework, DistrictsError)
     framework.save()
     return framework
 
 
 @transaction.atomic
-def framework_update(*, framework: FrameworkForAction, user, vision: str) -> FrameworkForAction:
+def framework_update(
+    *, framework: FrameworkForAction, user: User, vision: str
+) -> FrameworkForAction:
     """Change the framework's vision."""
     _require_district(user, framework.district)
     framework.vision = vision
-    _full_clean(framework)
+    full_clean_or_raise(framework, DistrictsError)
     framework.save()
     return framework
 
 
 @transaction.atomic
 def priority_create(
-    *, framework: FrameworkForAction, user, title: str, evidence: str = ""
+    *, framework: FrameworkForAction, user: User, title: str, evidence: str = ""
 ) -> Priority:
     """Add a priority at the end of the framework's list."""
     _require_district(user, framework.district)
     last = framework.priorities.aggregate(m=Max("position"))["m"] or 0
     priority = Priority(framework=framework, position=last + 1, title=title, evidence=evidence)
-    _full_clean(priority)
+    full_clean_or_raise(priority, DistrictsError)
     priority.save()
     return priority
 
 
 @transaction.atomic
-def priority_update(*, priority: Priority, user, title: str, evidence: str) -> Priority:
+def priority_update(*, priority: Priority, user: User, title: str, evidence: str) -> Priority:
     """Change a priority's title and evidence."""
     _require_district(user, priority.framework.district)
     priority.title, priority.evidence = title, evidence
-    _full_clean(priority)
+    full_clean_or_raise(priority, DistrictsError)
     priority.save()
     return priority
 
 
 @transaction.atomic
-def priority_move(*, priority: Priority, user, up: bool) -> None:
+def priority_move(*, priority: Priority, user: User, up: bool) -> None:
     """Move a priority one place up or down, renumbering the list 1, 2, 3…"""
     _require_district(user, priority.framework.district)
     ordered = list(
@@ -234,7 +224,7 @@ def priority_move(*, priority: Priority, user, up: bool) -> None:
 
 
 @transaction.atomic
-def priority_delete(*, priority: Priority, user) -> None:
+def priority_delete(*, priority: Priority, user: User) -> None:
     """Delete a priority and its action items."""
     _require_district(user, priority.framework.district)
     priority.delete()
@@ -244,23 +234,23 @@ ACTION_FIELDS = ("description", "owner", "due_date", "status")
 
 
 @transaction.atomic
-def action_create(*, priority: Priority, user, data: dict[str, Any]) -> ActionItem:
+def action_create(*, priority: Priority, user: User, data: dict[str, Any]) -> ActionItem:
     """Add an action item to a priority."""
     _require_district(user, priority.framework.district)
     action = ActionItem(priority=priority, **{name: data[name] for name in ACTION_FIELDS})
-    _full_clean(action)
+    full_clean_or_raise(action, DistrictsError)
     action.save()
     return action
 
 
 def action_update(
-    *, action: ActionItem, user, data: dict[str, Any], opened_version: int
+    *, action: ActionItem, user: User, data: dict[str, Any], opened_version: int
 ) -> ActionItem:
     """Change an action item, unless someone saved it after ``opened_version`` was read."""
     _require_district(user, action.priority.framework.district)
     for name in ACTION_FIELDS:
         setattr(action, name, data[name])
-    _full_clean(action, exclude=["version"])
+    full_clean_or_raise(action, DistrictsError, exclude=["version"])
     try:
         save_if_unchanged(action, expected_version=opened_version)
     except StaleEditError as exc:
@@ -272,13 +262,13 @@ def action_update(
 
 
 @transaction.atomic
-def story_save(*, story: CaseStudy | Testimonial, user) -> CaseStudy | Testimonial:
+def story_save(*, story: CaseStudy | Testimonial, user: User) -> CaseStudy | Testimonial:
     """Save a case study or testimonial of one of the user's districts.
 
     It may be published only with consent to publish recorded."""
     _require_district(user, story.district)
     if story.pk is None:
         story.created_by = user
-    _full_clean(story)
+    full_clean_or_raise(story, DistrictsError)
     story.save()
     return story

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, MANAGER, OFFICER, role_required
+from activeportal.lib.errors import form_call
 from activeportal.lib.export import table_download
 from activeportal.lib.fy import FinancialYearError, fy_current, fy_parse
+from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.paging import page_of
 
 from . import selectors, services
+from .filters import WorkLogFilter
 from .forms import (
     ActionItemForm,
     CaseStudyForm,
@@ -25,9 +29,8 @@ from .forms import (
     PriorityForm,
     TestimonialForm,
     WorkLogEntryForm,
-    WorkLogFilter,
 )
-from .models import CaseStudy, Partner, Testimonial
+from .models import CaseStudy, FrameworkForAction, Partner, Testimonial, WorkLogEntry
 
 STAFF = (OFFICER, HUB, MANAGER)
 PAGE_SIZE = 25
@@ -36,7 +39,15 @@ staff_required = role_required(*STAFF)
 officer_required = role_required(OFFICER)
 
 
-def _form_page(request, form, *, title: str, back: str, intro: str = "", submit: str = "Save"):
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    back: str,
+    intro: str = "",
+    submit: str = "Save",
+) -> HttpResponse:
     return render(
         request,
         "districts/form.html",
@@ -45,24 +56,11 @@ def _form_page(request, form, *, title: str, back: str, intro: str = "", submit:
     )
 
 
-def _apply(form, call):
-    """Run a service; put its domain error beside the field it names. True when saved."""
-    try:
-        return call() or True
-    except services.DistrictsError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return False
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # My districts and district pages -------------------------------------------------------------
 
 
 @officer_required
-def district_mine(request: HttpRequest) -> HttpResponse:
+def district_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The officer's home: this financial year's work and framework progress per district."""
     districts = list(selectors.district_list_for_officer(user=request.user))
     year = fy_current()
@@ -86,7 +84,7 @@ def district_mine(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def district_list(request: HttpRequest) -> HttpResponse:
+def district_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every district, with this year's figures."""
     districts = list(selectors.district_list_for_user(user=request.user))
     figures = selectors.district_figures(
@@ -98,7 +96,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def district_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A district's figures, officers, partners, framework and published stories."""
     district = get_object_or_404(selectors.district_list_for_user(user=request.user), slug=slug)
     today = timezone.localdate()
@@ -140,7 +138,7 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Work log ------------------------------------------------------------------------------------
 
 
-def _worklog_filter(request) -> WorkLogFilter:
+def _worklog_filter(request: AuthenticatedHttpRequest) -> WorkLogFilter:
     return WorkLogFilter(
         request.GET or None,
         queryset=selectors.worklog_list_for_user(user=request.user),
@@ -148,20 +146,22 @@ def _worklog_filter(request) -> WorkLogFilter:
     )
 
 
-def _filter_invalid(filterset) -> bool:
+def _filter_invalid(filterset: WorkLogFilter) -> bool:
     return filterset.is_bound and not filterset.is_valid()
 
 
 @staff_required
-def worklog_list(request: HttpRequest) -> HttpResponse:
+def worklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The work log, filtered and paginated; officers may change their own entries."""
     filterset = _worklog_filter(request)
     return _worklog_page(request, filterset)
 
 
-def _worklog_page(request, filterset, *, status: int = 200) -> HttpResponse:
+def _worklog_page(
+    request: AuthenticatedHttpRequest, filterset: WorkLogFilter, *, status: int = 200
+) -> HttpResponse:
     entries = filterset.queryset.none() if _filter_invalid(filterset) else filterset.qs
-    page = _page(request, entries)
+    page = page_of(request, entries, PAGE_SIZE)
     editable = set(
         selectors.worklog_editable_by(user=request.user)
         .filter(pk__in=[e.pk for e in page])
@@ -195,7 +195,7 @@ WORKLOG_HEADERS = [
 
 
 @staff_required
-def worklog_download(request: HttpRequest) -> HttpResponse:
+def worklog_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """CSV of the filtered work log (every matching row, not just one page)."""
     filterset = _worklog_filter(request)
     if _filter_invalid(filterset):
@@ -219,7 +219,9 @@ def worklog_download(request: HttpRequest) -> HttpResponse:
     return table_download(filename="work-log", headers=WORKLOG_HEADERS, rows=rows)
 
 
-def _worklog_form(request, *, instance=None):
+def _worklog_form(
+    request: AuthenticatedHttpRequest, *, instance: WorkLogEntry | None = None
+) -> WorkLogEntryForm:
     districts = selectors.district_editable_list(user=request.user)
     return WorkLogEntryForm(
         request.POST or None,
@@ -230,34 +232,40 @@ def _worklog_form(request, *, instance=None):
 
 
 @officer_required
-def worklog_create(request: HttpRequest) -> HttpResponse:
+def worklog_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a piece of work in one of the officer's districts."""
     form = _worklog_form(request)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.worklog_entry_create(officer=request.user, data=form.cleaned_data)  # noqa: E731
-        if _apply(form, call):
+        saved = form_call(
+            form, services.worklog_entry_create, officer=request.user, data=form.cleaned_data
+        )
+        if saved:
             messages.success(request, "The work log entry was saved.")
             return redirect("districts:worklog")
     return _form_page(request, form, title="Log work", back=reverse("districts:worklog"))
 
 
 @officer_required
-def worklog_update(request: HttpRequest, pk: int) -> HttpResponse:
+def worklog_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change one of the officer's own entries."""
     entry = get_object_or_404(selectors.worklog_editable_by(user=request.user), pk=pk)
     form = _worklog_form(request, instance=entry)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.worklog_entry_update(  # noqa: E731
-            entry=entry, user=request.user, data=form.cleaned_data
+        saved = form_call(
+            form,
+            services.worklog_entry_update,
+            entry=entry,
+            user=request.user,
+            data=form.cleaned_data,
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The work log entry was saved.")
             return redirect("districts:worklog")
     return _form_page(request, form, title="Edit work log entry", back=reverse("districts:worklog"))
 
 
 @officer_required
-def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def worklog_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete one of the officer's own entries."""
     entry = get_object_or_404(selectors.worklog_editable_by(user=request.user), pk=pk)
     if request.method == "POST":
@@ -275,7 +283,7 @@ def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The partner directory, searchable and filterable by type and district."""
     partners = selectors.partner_list_for_user(user=request.user)
     text = request.GET.get("q", "").strip()[:100]
@@ -291,7 +299,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         request,
         "districts/partner_list.html",
         {
-            "page": _page(request, partners.order_by("name")),
+            "page": page_of(request, partners.order_by("name"), PAGE_SIZE),
             "q": text,
             "type": kind,
             "district": district,
@@ -304,21 +312,21 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a partner working in some of the officer's districts."""
     form = PartnerForm(
         request.POST or None, districts=selectors.district_editable_list(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.partner_create(user=request.user, data=form.cleaned_data)  # noqa: E731
-        if _apply(form, call):
+        saved = form_call(form, services.partner_create, user=request.user, data=form.cleaned_data)
+        if saved:
             messages.success(request, "The partner was added.")
             return redirect("districts:partners")
     return _form_page(request, form, title="Add a partner", back=reverse("districts:partners"))
 
 
 @officer_required
-def partner_update(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a partner working in one of the officer's districts."""
     partner = get_object_or_404(selectors.partner_editable_by(user=request.user), pk=pk)
     form = PartnerForm(
@@ -327,10 +335,14 @@ def partner_update(request: HttpRequest, pk: int) -> HttpResponse:
         districts=selectors.district_editable_list(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.partner_update(  # noqa: E731
-            partner=partner, user=request.user, data=form.cleaned_data
+        saved = form_call(
+            form,
+            services.partner_update,
+            partner=partner,
+            user=request.user,
+            data=form.cleaned_data,
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The partner was saved.")
             return redirect("districts:partners")
     return _form_page(
@@ -342,7 +354,7 @@ def partner_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A framework's priorities and action items; its district's officers edit it here."""
     framework = selectors.framework_with_plan(user=request.user, pk=pk)
     if framework is None:
@@ -356,16 +368,19 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def framework_create(request: HttpRequest, slug: str) -> HttpResponse:
+def framework_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Start a Framework for Action for one of the officer's districts."""
     district = get_object_or_404(selectors.district_editable_list(user=request.user), slug=slug)
     form = FrameworkForm(request.POST or None)
     form.instance.district = district
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.framework_create(  # noqa: E731
-            user=request.user, district=district, **form.cleaned_data
+        framework = form_call(
+            form,
+            services.framework_create,
+            user=request.user,
+            district=district,
+            **form.cleaned_data,
         )
-        framework = _apply(form, call)
         if framework:
             messages.success(request, "The framework was started: add its priorities.")
             return redirect("districts:framework", pk=framework.pk)
@@ -377,7 +392,7 @@ def framework_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _editable_framework(request, pk):
+def _editable_framework(request: AuthenticatedHttpRequest, pk: int) -> FrameworkForAction:
     return get_object_or_404(
         selectors.framework_list_for_user(user=request.user).filter(
             district_id__in=selectors.district_ids_editable_by(user=request.user)
@@ -387,48 +402,60 @@ def _editable_framework(request, pk):
 
 
 @officer_required
-def framework_update(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a framework's vision."""
     framework = _editable_framework(request, pk)
     form = FrameworkVisionForm(request.POST or None, instance=framework)
     back = reverse("districts:framework", args=[pk])
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.framework_update(  # noqa: E731
-            framework=framework, user=request.user, vision=form.cleaned_data["vision"]
+        saved = form_call(
+            form,
+            services.framework_update,
+            framework=framework,
+            user=request.user,
+            vision=form.cleaned_data["vision"],
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The framework was saved.")
             return redirect(back)
     return _form_page(request, form, title=f"Edit {framework}", back=back)
 
 
 @officer_required
-def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a priority to a framework."""
     framework = _editable_framework(request, pk)
     form = PriorityForm(request.POST or None)
     back = reverse("districts:framework", args=[pk])
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.priority_create(  # noqa: E731
-            framework=framework, user=request.user, **form.cleaned_data
+        saved = form_call(
+            form,
+            services.priority_create,
+            framework=framework,
+            user=request.user,
+            **form.cleaned_data,
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The priority was added.")
             return redirect(back)
     return _form_page(request, form, title=f"Add a priority to {framework}", back=back)
 
 
 @officer_required
-def priority_update(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a priority's title and evidence."""
     priority = get_object_or_404(selectors.priority_editable_by(user=request.user), pk=pk)
     form = PriorityForm(request.POST or None, instance=priority)
     back = reverse("districts:framework", args=[priority.framework_id])
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.priority_update(  # noqa: E731
-            priority=priority, user=request.user, **form.cleaned_data
+        saved = form_call(
+            form,
+            services.priority_update,
+            priority=priority,
+            user=request.user,
+            **form.cleaned_data,
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The priority was saved.")
             return redirect(back)
     return _form_page(request, form, title="Edit priority", back=back)
@@ -436,7 +463,7 @@ def priority_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def priority_move(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a priority one place up or down."""
     priority = get_object_or_404(selectors.priority_editable_by(user=request.user), pk=pk)
     services.priority_move(priority=priority, user=request.user, up=request.POST.get("to") == "up")
@@ -445,7 +472,7 @@ def priority_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete a priority and its action items."""
     priority = get_object_or_404(selectors.priority_editable_by(user=request.user), pk=pk)
     back = reverse("districts:framework", args=[priority.framework_id])
@@ -461,36 +488,42 @@ def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add an action item to a priority."""
     priority = get_object_or_404(selectors.priority_editable_by(user=request.user), pk=pk)
     form = ActionItemForm(request.POST or None)
     form.instance.priority = priority
     back = reverse("districts:framework", args=[priority.framework_id])
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.action_create(  # noqa: E731
-            priority=priority, user=request.user, data=form.cleaned_data
+        saved = form_call(
+            form,
+            services.action_create,
+            priority=priority,
+            user=request.user,
+            data=form.cleaned_data,
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The action item was added.")
             return redirect(back)
     return _form_page(request, form, title=f"Add an action to “{priority.title}”", back=back)
 
 
 @officer_required
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an action item; refused if someone else saved it after this form was opened."""
     action = get_object_or_404(selectors.action_editable_by(user=request.user), pk=pk)
     form = ActionItemForm(request.POST or None, instance=action)
     back = reverse("districts:framework", args=[action.priority.framework_id])
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.action_update(  # noqa: E731
+        saved = form_call(
+            form,
+            services.action_update,
             action=action,
             user=request.user,
             data=form.cleaned_data,
             opened_version=form.cleaned_data["opened_version"],
         )
-        if _apply(form, call):
+        if saved:
             messages.success(request, "The action item was saved.")
             return redirect(back)
     return _form_page(request, form, title="Edit action item", back=back)
@@ -510,7 +543,7 @@ STORY_KINDS = {
 
 
 @staff_required
-def story_list(request: HttpRequest) -> HttpResponse:
+def story_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Case studies and testimonials: published ones, and all of the officer's districts."""
     mine = selectors.district_ids_editable_by(user=request.user)
     visible = Q(published=True) | Q(district_id__in=mine)
@@ -526,7 +559,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def story_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def story_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     """Add or change a case study or testimonial of one of the officer's districts."""
     if kind not in STORY_KINDS:
         raise Http404("No such kind of story.")
@@ -537,8 +570,11 @@ def story_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
         instance=story,
         districts=selectors.district_editable_list(user=request.user),
     )
-    save = lambda: services.story_save(story=form.instance, user=request.user)  # noqa: E731
-    if request.method == "POST" and form.is_valid() and _apply(form, save):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_call(form, services.story_save, story=form.instance, user=request.user)
+    ):
         messages.success(request, f"The {label} was saved.")
         return redirect("districts:stories")
     return _form_page(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from activeportal.lib.forms import DateInput
 from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
 from activeportal.lib.money import parse_pounds
 
@@ -64,7 +65,7 @@ class AllocationForm(forms.ModelForm):
             "status",
             "award_date",
         ]
-        widgets = {"award_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"award_date": DateInput()}
         help_texts = {"award_date": "Within the financial year."}
 
     def __init__(self, *args, **kwargs):

@@ -90,6 +90,15 @@ class Allocation(models.Model):
         """The statuses this allocation may move to from its current one."""
         return self.NEXT_STATUSES[Allocation.Status(self.status)]
 
+    def may_move_to(self, status: str) -> bool:
+        """True when this allocation may move from its current status to ``status``."""
+        return status in self.next_statuses()
+
+    @property
+    def status_is_final(self) -> bool:
+        """True when no move is left: the status is paid or withdrawn."""
+        return not self.next_statuses()
+
 
 class ImportBatch(models.Model):
     """One uploaded allocations file: previewed first, then imported whole or not at all.

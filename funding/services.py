@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from activeportal.accounts.models import User
 from activeportal.lib.changes import Change, data_changed_announce
+from activeportal.lib.errors import DomainError, full_clean_or_raise
 from activeportal.lib.fy import fy_bounds, fy_label
 from districts.models import District, Partner
 
@@ -21,15 +22,17 @@ from .models import Allocation, FundingStream, ImportBatch
 IMPORT_BATCH_SIZE = 2000
 
 
-class FundingError(Exception):
+class FundingError(DomainError):
     """A funding change that cannot be made, with a message saying what to do instead."""
 
 
 class AllocationImportError(FundingError):
     """An import refused because of the file or its rows; ``errors`` lists every bad row."""
 
-    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, errors: list[RowError] | None = None, *, field: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
         self.errors = errors or []
 
 
@@ -116,7 +119,7 @@ def allocation_update(
 
 def allocation_set_status(*, allocation: Allocation, status: str) -> Allocation:
     """Move an allocation on: planned → awarded → paid; anything not yet paid may be withdrawn."""
-    if status not in allocation.next_statuses():
+    if not allocation.may_move_to(status):
         current = allocation.get_status_display().lower()
         target = Allocation.Status(status).label.lower() if status in Allocation.Status else status
         allowed = " or ".join(
@@ -124,7 +127,8 @@ def allocation_set_status(*, allocation: Allocation, status: str) -> Allocation:
         )
         raise FundingError(
             f"An allocation that is {current} cannot become {target}"
-            + (f": it can become {allowed}." if allowed else ": that status is final.")
+            + (f": it can become {allowed}." if allowed else ": that status is final."),
+            field="status",
         )
     allocation.status = status
     _save(allocation)
@@ -137,17 +141,16 @@ def _check_award_date(allocation: Allocation) -> None:
     first, last = fy_bounds(allocation.financial_year)
     if not first <= allocation.award_date <= last:
         year = fy_label(allocation.financial_year)
-        raise ValidationError(
-            {
-                "award_date": f"The award date must fall within {year}"
-                f" ({first:%-d %b %Y} to {last:%-d %b %Y})."
-            }
+        raise FundingError(
+            f"The award date must fall within {year} ({first:%-d %b %Y} to {last:%-d %b %Y}).",
+            field="award_date",
         )
 
 
-def _save(instance) -> None:
+def _save(instance: models.Model) -> None:
+    """Validate and save ``instance``; what validation refuses comes out as a FundingError."""
     with transaction.atomic():
-        instance.full_clean()
+        full_clean_or_raise(instance, FundingError)
         instance.save()
 
 
@@ -166,7 +169,7 @@ def import_file_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def import_preview(*, file_name: str, content: bytes, user) -> ImportBatch:
+def import_preview(*, file_name: str, content: bytes, user: User) -> ImportBatch:
     """Check every row of an uploaded file and keep the rows for the preview.
 
     Raises AllocationImportError listing every problem; nothing is kept unless every row passes.
@@ -193,7 +196,7 @@ def import_preview(*, file_name: str, content: bytes, user) -> ImportBatch:
     )
 
 
-def import_confirm(*, batch: ImportBatch, user, replace: bool = False) -> ImportResult:
+def import_confirm(*, batch: ImportBatch, user: User, replace: bool = False) -> ImportResult:
     """Import a previewed file's rows, all of them or none, in one transaction.
 
     The same file imported before is refused, unless ``replace`` is given: then the rows the

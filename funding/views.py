@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,9 +9,12 @@ from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
 from activeportal.lib.charts import bar_chart_html
+from activeportal.lib.errors import form_call, message_call
 from activeportal.lib.export import table_download
 from activeportal.lib.fy import fy_label
+from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.money import format_gbp
+from activeportal.lib.paging import page_of
 
 from . import selectors, services
 from .filters import AllocationFilter
@@ -33,17 +34,17 @@ ALLOCATIONS_PER_PAGE = 50
 # --- dashboard ---------------------------------------------------------------------------------
 
 
-def _chosen_year(request: HttpRequest) -> tuple[int, YearChoiceForm]:
+def _chosen_year(request: AuthenticatedHttpRequest) -> tuple[int, YearChoiceForm]:
     return year_chosen(request.GET, years=selectors.dashboard_years())
 
 
-def _district_link(figures, district) -> str:
+def _district_link(figures: selectors.FundingFigures, district: selectors.DistrictFigures) -> str:
     query = urlencode({"financial_year": figures.financial_year, "district": district.pk})
     return f"{reverse('funding:allocation-list')}?{query}"
 
 
 @role_required(MANAGER)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's home: a year's money by district and stream, per resident, year on year."""
     year, form = _chosen_year(request)
     figures = selectors.funding_figures(financial_year=year)
@@ -120,7 +121,7 @@ DASHBOARD_TABLES = {
 
 
 @role_required(MANAGER)
-def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
+def dashboard_download(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     """One of the dashboard's tables as CSV, for the chosen year."""
     if table not in DASHBOARD_TABLES:
         raise Http404
@@ -132,7 +133,7 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     )
 
 
-def _dashboard_table(table: str, figures) -> tuple[list[str], list[list]]:
+def _dashboard_table(table: str, figures: selectors.FundingFigures) -> tuple[list[str], list[list]]:
     if table == "streams":
         headers = ["District", "ONS code", *figures.streams, "Total (£)"]
         rows = [
@@ -164,15 +165,15 @@ def _dashboard_table(table: str, figures) -> tuple[list[str], list[list]]:
 
 
 @role_required(MANAGER)
-def stream_list(request: HttpRequest) -> HttpResponse:
+def stream_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "funding/stream_list.html", {"streams": selectors.stream_list()})
 
 
 @role_required(MANAGER)
-def stream_create(request: HttpRequest) -> HttpResponse:
+def stream_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StreamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        stream = _call(form, services.stream_create, **form.cleaned_data)
+        stream = form_call(form, services.stream_create, **form.cleaned_data)
         if stream:
             messages.success(request, f"Funding stream “{stream}” added.")
             return redirect("funding:stream-list")
@@ -180,11 +181,11 @@ def stream_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def stream_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stream = get_object_or_404(FundingStream, pk=pk)
     form = StreamForm(request.POST or None, instance=stream)
     if request.method == "POST" and form.is_valid():
-        stream = _call(
+        stream = form_call(
             form,
             services.stream_update,
             stream=get_object_or_404(FundingStream, pk=pk),
@@ -197,22 +198,22 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def stream_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def stream_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then deactivate: the stream's allocations stay, it takes no new ones."""
     stream = get_object_or_404(FundingStream, pk=pk)
     if request.method == "POST":
-        services.stream_set_active(stream=stream, is_active=False)
-        messages.success(request, f"Funding stream “{stream}” deactivated.")
+        if message_call(request, services.stream_set_active, stream=stream, is_active=False):
+            messages.success(request, f"Funding stream “{stream}” deactivated.")
         return redirect("funding:stream-list")
     return render(request, "funding/stream_deactivate.html", {"stream": stream})
 
 
 @role_required(MANAGER)
 @require_POST
-def stream_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def stream_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stream = get_object_or_404(FundingStream, pk=pk)
-    services.stream_set_active(stream=stream, is_active=True)
-    messages.success(request, f"Funding stream “{stream}” is active again.")
+    if message_call(request, services.stream_set_active, stream=stream, is_active=True):
+        messages.success(request, f"Funding stream “{stream}” is active again.")
     return redirect("funding:stream-list")
 
 
@@ -232,7 +233,7 @@ ALLOCATION_HEADERS = [
 
 
 @role_required(MANAGER)
-def allocation_list(request: HttpRequest) -> HttpResponse:
+def allocation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Allocations filtered by year, district, stream and status; paginated or downloaded."""
     filterset = AllocationFilter(request.GET or None, queryset=selectors.allocation_list())
     allocations = filterset.qs
@@ -255,22 +256,15 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
         return table_download(
             filename="allocations", headers=ALLOCATION_HEADERS, rows=rows, fmt=fmt
         )
-    page = Paginator(allocations, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("download", None)
-    return render(
-        request,
-        "funding/allocation_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    page = page_of(request, allocations, ALLOCATIONS_PER_PAGE)
+    return render(request, "funding/allocation_list.html", {"filter": filterset, "page": page})
 
 
 @role_required(MANAGER)
-def allocation_create(request: HttpRequest) -> HttpResponse:
+def allocation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AllocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allocation = _call(form, services.allocation_create, **form.cleaned_data)
+        allocation = form_call(form, services.allocation_create, **form.cleaned_data)
         if allocation:
             messages.success(request, f"Allocation added: {allocation}.")
             return redirect("funding:allocation-list")
@@ -278,11 +272,11 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     allocation = get_object_or_404(selectors.allocation_list(), pk=pk)
     form = AllocationForm(request.POST or None, instance=allocation)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
+        saved = form_call(
             form,
             services.allocation_update,
             allocation=get_object_or_404(Allocation, pk=pk),
@@ -295,18 +289,18 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def allocation_status(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move an allocation along planned → awarded → paid, or withdraw it."""
     allocation = get_object_or_404(selectors.allocation_list(), pk=pk)
     form = AllocationStatusForm(request.POST or None, allocation=allocation)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_set_status(
-                allocation=allocation, status=form.cleaned_data["status"]
-            )
-        except services.FundingError as error:
-            form.add_error("status", str(error))
-        else:
+        moved = form_call(
+            form,
+            services.allocation_set_status,
+            allocation=allocation,
+            status=form.cleaned_data["status"],
+        )
+        if moved:
             messages.success(
                 request, f"The allocation is now {allocation.get_status_display().lower()}."
             )
@@ -316,28 +310,13 @@ def allocation_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _call(form, service, **kwargs):
-    """Run a service; put its refusal beside the field (or above the form) and return None."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
-    except services.FundingError as error:
-        form.add_error(None, str(error))
-    return None
-
-
 # --- imports -----------------------------------------------------------------------------------
 
 MAX_ERRORS_SHOWN = 200
 
 
 @role_required(MANAGER)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a CSV or XLSX file; every row is checked before anything else happens."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     problem, errors = None, []
@@ -367,7 +346,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What a checked file would import, with totals per district, before the manager confirms."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     return render(
@@ -386,14 +365,16 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(MANAGER)
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
-    try:
-        result = services.import_confirm(
-            batch=batch, user=request.user, replace=request.POST.get("replace") == "1"
-        )
-    except services.AllocationImportError as error:
-        messages.error(request, str(error))
+    result = message_call(
+        request,
+        services.import_confirm,
+        batch=batch,
+        user=request.user,
+        replace=request.POST.get("replace") == "1",
+    )
+    if result is None:
         return redirect("funding:import-preview", pk=batch.pk)
     text = f"Imported {result.created} allocations ({format_gbp(result.batch.total)})"
     if result.replaced:

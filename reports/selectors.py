@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from activeportal.accounts.models import User
 from activeportal.accounts.roles import HUB, has_role
 from activeportal.lib.fy import fy_label
 from activeportal.lib.suppression import Disclosure
@@ -17,7 +18,7 @@ from . import tables
 from .models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 
 
-def disclosure_for(user, *, below_partnership: bool) -> Disclosure:
+def disclosure_for(user: User | None, *, below_partnership: bool) -> Disclosure:
     """Exact numbers at partnership level, and for hub and admin users; suppressed otherwise."""
     exact = not below_partnership or (user is not None and has_role(user, HUB))
     return Disclosure(exact=exact)
@@ -39,6 +40,7 @@ def snapshot_get(*, year: int, district: District | None = None) -> ImpactSnapsh
 
 
 def latest_build() -> SnapshotBuild | None:
+    """The most recently requested rebuild, if any."""
     return SnapshotBuild.objects.order_by("-created_at").first()
 
 
@@ -87,10 +89,11 @@ def figures_changed_since(snapshot: ImpactSnapshot) -> bool:
 
 
 def social_value_models() -> list[SocialValueModel]:
+    """Every version of the social-value model, with its streams and snapshots."""
     return list(SocialValueModel.objects.prefetch_related("investment_streams", "snapshots"))
 
 
-def page_tables(snapshot: ImpactSnapshot, *, user) -> dict[str, tables.Table]:
+def page_tables(snapshot: ImpactSnapshot, *, user: User | None) -> dict[str, tables.Table]:
     """Every table of a dashboard or report page, for this reader."""
     district_scope = snapshot.district_id is not None
     return tables.all_tables(

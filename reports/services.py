@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,18 +14,20 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from activeportal.accounts.models import User
 from activeportal.lib.changes import Change
+from activeportal.lib.errors import DomainError, full_clean_or_raise
 from districts.models import District
-from funding.models import Allocation
+from funding.models import Allocation, FundingStream
 from referrals.models import FollowUp, Referral
 
 from . import inputs, statistics
 from .models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob, SocialValueModel
-from .social_value import social_value
+from .social_value import Parameters, social_value
 from .tasks import rebuild_all
 
 
-class ReportsError(Exception):
+class ReportsError(DomainError):
     """A reports action that cannot be done, with a message a person can act on."""
 
 
@@ -32,7 +35,7 @@ class ReportsError(Exception):
 
 
 def investment_by_scope(
-    *, model: SocialValueModel, keys
+    *, model: SocialValueModel, keys: Iterable[tuple[int, int | None]]
 ) -> dict[tuple[int, int | None], dict[str, Decimal]]:
     """Money invested in the programme per (year, district or None): the model's streams, up to
     the end of the year and in the year. One query, summed per year and district."""
@@ -73,7 +76,7 @@ def data_fingerprint() -> dict[str, Any]:
     }
 
 
-def _inputs_hash(stats: dict[str, Any], params, streams: list[int], money: dict) -> str:
+def _inputs_hash(stats: dict[str, Any], params: Parameters, streams: list[int], money: dict) -> str:
     """A digest of everything a snapshot's content comes from: its statistics (the aggregates
     of the referral rows, cheap to hash), the model's parameters and streams, and the money."""
     digest = hashlib.sha256()
@@ -195,7 +198,7 @@ def _figures(stats: dict, *, model: SocialValueModel, money: dict) -> dict[str, 
 REBUILD_ON = {Change.HISTORY_IMPORTED, Change.ALLOCATIONS_CHANGED}
 
 
-def statistics_on_data_changed(*, kind: Change, financial_years: frozenset[int], **_) -> None:
+def statistics_on_data_changed(*, kind: Change, financial_years: frozenset[int], **_: Any) -> None:
     """Receiver of ``data_changed``: after an import, queue a rebuild of every year on commit.
 
     Every year is rebuilt, not only those named: social value per £1 reads the investment to
@@ -207,7 +210,7 @@ def statistics_on_data_changed(*, kind: Change, financial_years: frozenset[int],
         rebuild_start(reason="import")
 
 
-def rebuild_start(*, user=None, reason: str = "manual") -> SnapshotBuild:
+def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
     """Record a rebuild of every year and scope and queue it once this transaction commits."""
     with transaction.atomic():
         build = SnapshotBuild.objects.create(
@@ -328,20 +331,20 @@ DEFAULT_INVESTMENT_STREAM = "Active NoW"
 
 def social_value_model_create_default() -> SocialValueModel:
     """The default version (DESIGN.md §4) if there is no version at all; else the current one."""
-    from funding.models import FundingStream
-
     with transaction.atomic():
         existing = SocialValueModel.objects.select_for_update().order_by("version")
         if existing.exists():
             return existing.filter(is_current=True).first() or existing.first()
         model = SocialValueModel(version=1, is_current=True, **DEFAULT_SOURCES)
-        model.full_clean()
+        full_clean_or_raise(model, ReportsError)
         model.save()
         model.investment_streams.set(FundingStream.objects.filter(name=DEFAULT_INVESTMENT_STREAM))
     return model
 
 
-def social_value_model_copy(*, model: SocialValueModel, user=None) -> SocialValueModel:
+def social_value_model_copy(
+    *, model: SocialValueModel, user: User | None = None
+) -> SocialValueModel:
     """A new, editable version with the same parameters, sources and streams."""
     with transaction.atomic():
         last = SocialValueModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
@@ -352,22 +355,27 @@ def social_value_model_copy(*, model: SocialValueModel, user=None) -> SocialValu
         copy.is_current = False
         copy.based_on = model
         copy.created_by = user
-        copy.full_clean()
+        full_clean_or_raise(copy, ReportsError)
         copy.save()
         copy.investment_streams.set(streams)
     return copy
 
 
-def social_value_model_check_editable(*, model: SocialValueModel) -> None:
+def social_value_model_check_editable(*, model: SocialValueModel) -> SocialValueModel:
+    """``model`` if it may still change; a ReportsError if snapshots have used its figures."""
     if model.is_locked:
         raise ReportsError(
             f"Version {model.version} has been used by impact snapshots, so its figures can no "
             "longer change. Copy it to a new version and edit the copy."
         )
+    return model
 
 
 def social_value_model_update(
-    *, model: SocialValueModel, data: dict[str, Any], streams=None
+    *,
+    model: SocialValueModel,
+    data: dict[str, Any],
+    streams: Iterable[FundingStream] | None = None,
 ) -> SocialValueModel:
     """Change the parameters of a version no snapshot has used yet."""
     with transaction.atomic():
@@ -375,7 +383,7 @@ def social_value_model_update(
         social_value_model_check_editable(model=model)
         for field, value in data.items():
             setattr(model, field, value)
-        model.full_clean()
+        full_clean_or_raise(model, ReportsError)
         model.save()
         if streams is not None:
             model.investment_streams.set(streams)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,23 +10,25 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
+from activeportal.lib.errors import message_call
 from activeportal.lib.export import CONTENT_TYPES, table_download
 from activeportal.lib.fy import fy_label
+from activeportal.lib.http import AuthenticatedHttpRequest
 from districts.models import CaseStudy, District, Testimonial
 
 from . import charts, selectors, services, tables
 from .forms import PARAMETER_FIELDS, SocialValueModelForm
-from .models import SnapshotBuild, SocialValueModel
+from .models import ImpactSnapshot, SnapshotBuild, SocialValueModel
 
 
-def _district(request: HttpRequest) -> District | None:
+def _district(request: AuthenticatedHttpRequest) -> District | None:
     slug = request.GET.get("district", "")
     if not slug:
         return None
     return get_object_or_404(District, slug=slug)
 
 
-def _status_context(snapshot) -> dict:
+def _status_context(snapshot: ImpactSnapshot | None) -> dict:
     build = selectors.latest_build()
     running = build is not None and build.state in (
         SnapshotBuild.State.QUEUED,
@@ -41,7 +43,7 @@ def _status_context(snapshot) -> dict:
 
 
 @role_required(MANAGER)
-def impact_index(request: HttpRequest) -> HttpResponse:
+def impact_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The latest year with figures, or how to build the first ones."""
     years = selectors.snapshot_years()
     if years:
@@ -50,7 +52,7 @@ def impact_index(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def impact_dashboard(request: HttpRequest, year: int) -> HttpResponse:
+def impact_dashboard(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """Key figures, charts with their tables, and social value for a year and a scope."""
     district = _district(request)
     wanted = request.GET.get("year", "")
@@ -75,7 +77,9 @@ def impact_dashboard(request: HttpRequest, year: int) -> HttpResponse:
 FIGURES_CACHE_SECONDS = 3600
 
 
-def _figures_html(request: HttpRequest, snapshot, template: str) -> str:
+def _figures_html(
+    request: AuthenticatedHttpRequest, snapshot: ImpactSnapshot, template: str
+) -> str:
     """The snapshot's figures, tables and charts as HTML, rendered once per snapshot build and
     disclosure level and then read from the cache: they change only when the snapshot is
     rebuilt (its ``built_at``), and hold nothing about the person viewing them."""
@@ -96,7 +100,7 @@ def _figures_html(request: HttpRequest, snapshot, template: str) -> str:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
-def _snapshot_context(request: HttpRequest, snapshot) -> dict:
+def _snapshot_context(request: AuthenticatedHttpRequest, snapshot: ImpactSnapshot) -> dict:
     page_tables = selectors.page_tables(snapshot, user=request.user)
     below = snapshot.district_id is not None
     disclosure = selectors.disclosure_for(request.user, below_partnership=below)
@@ -119,7 +123,7 @@ def _snapshot_context(request: HttpRequest, snapshot) -> dict:
 
 
 @role_required(MANAGER)
-def impact_report(request: HttpRequest, year: int) -> HttpResponse:
+def impact_report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """The printable impact report of one financial year (partnership figures)."""
     snapshot = selectors.snapshot_get(year=year)
     if snapshot is None:
@@ -146,7 +150,9 @@ def _published_stories(year: int) -> dict:
 
 
 @role_required(MANAGER)
-def impact_download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpResponse:
+def impact_download(
+    request: AuthenticatedHttpRequest, year: int, table: str, fmt: str
+) -> HttpResponse:
     """One table of the dashboard as CSV or XLSX, suppressed exactly as on the page."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format.")
@@ -168,7 +174,7 @@ def impact_download(request: HttpRequest, year: int, table: str, fmt: str) -> Ht
 
 @role_required(MANAGER)
 @require_POST
-def rebuild(request: HttpRequest) -> HttpResponse:
+def rebuild(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rebuild every snapshot now; the page follows the progress."""
     build = services.rebuild_start(user=request.user, reason="manual")
     build.refresh_from_db()
@@ -179,13 +185,13 @@ def rebuild(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def build_status(request: HttpRequest, pk: int) -> HttpResponse:
+def build_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress of one rebuild (polled by htmx until it finishes)."""
     build = get_object_or_404(SnapshotBuild, pk=pk)
     return _build_status_response(request, build)
 
 
-def _build_status_response(request: HttpRequest, build: SnapshotBuild) -> HttpResponse:
+def _build_status_response(request: AuthenticatedHttpRequest, build: SnapshotBuild) -> HttpResponse:
     return render(
         request,
         "reports/_build_status.html",
@@ -200,7 +206,7 @@ def _build_status_response(request: HttpRequest, build: SnapshotBuild) -> HttpRe
 
 
 @role_required(MANAGER)
-def social_value_list(request: HttpRequest) -> HttpResponse:
+def social_value_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every version of the social-value model."""
     return render(
         request, "reports/social_value_list.html", {"models": selectors.social_value_models()}
@@ -208,7 +214,7 @@ def social_value_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def social_value_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def social_value_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version's parameters with their sources."""
     model = get_object_or_404(
         SocialValueModel.objects.prefetch_related("investment_streams"), pk=pk
@@ -231,7 +237,7 @@ def social_value_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(MANAGER)
 @require_POST
-def social_value_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def social_value_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     model = get_object_or_404(SocialValueModel, pk=pk)
     copy = services.social_value_model_copy(model=model, user=request.user)
     messages.success(request, f"Version {copy.version} created from version {model.version}.")
@@ -239,32 +245,30 @@ def social_value_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(MANAGER)
-def social_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def social_value_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a version no snapshot has used; a used one is refused with the way forward."""
     model = get_object_or_404(SocialValueModel, pk=pk)
-    try:
-        services.social_value_model_check_editable(model=model)
-    except services.ReportsError as error:
-        messages.error(request, str(error))
+    if message_call(request, services.social_value_model_check_editable, model=model) is None:
         return redirect("reports:social-value-detail", pk=model.pk)
     form = SocialValueModelForm(request.POST or None, instance=model)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "investment_streams"}
-        try:
-            services.social_value_model_update(
-                model=model, data=data, streams=form.cleaned_data["investment_streams"]
-            )
-        except services.ReportsError as error:
-            messages.error(request, str(error))
-            return redirect("reports:social-value-detail", pk=model.pk)
-        messages.success(request, f"Version {model.version} saved.")
+        saved = message_call(
+            request,
+            services.social_value_model_update,
+            model=model,
+            data=data,
+            streams=form.cleaned_data["investment_streams"],
+        )
+        if saved:
+            messages.success(request, f"Version {model.version} saved.")
         return redirect("reports:social-value-detail", pk=model.pk)
     return render(request, "reports/social_value_form.html", {"model": model, "form": form})
 
 
 @role_required(MANAGER)
 @require_POST
-def social_value_make_current(request: HttpRequest, pk: int) -> HttpResponse:
+def social_value_make_current(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     model = get_object_or_404(SocialValueModel, pk=pk)
     services.social_value_model_make_current(model=model)
     messages.success(

@@ -7,9 +7,12 @@ from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.http import HttpRequest
 
 T = TypeVar("T")
+E = TypeVar("E", bound="DomainError")
 
 
 class DomainError(Exception):
@@ -27,6 +30,25 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def domain_error_from(error: ValidationError, error_class: type[E]) -> E:
+    """Django's ValidationError as the app's DomainError: every message, and the field when
+    validation refused exactly one."""
+    by_field = getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages})
+    text = " ".join(message for messages in by_field.values() for message in messages)
+    field = next(iter(by_field)) if len(by_field) == 1 else NON_FIELD_ERRORS
+    return error_class(text, field=None if field == NON_FIELD_ERRORS else field)
+
+
+def full_clean_or_raise(
+    instance: models.Model, error_class: type[DomainError], **kwargs: object
+) -> None:
+    """``instance.full_clean(**kwargs)``; what it refuses comes out as ``error_class``."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        raise domain_error_from(error, error_class) from None
 
 
 def form_error_show(form: forms.BaseForm, error: DomainError) -> None:
