@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 
@@ -109,6 +112,10 @@ CLOSED_STATUSES = {
 OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
 # Reaching any of these means the person was referred onto activity.
 ONTO_ACTIVITY_STATUSES = {Status.MATCHED, Status.ACTIVE, Status.COMPLETED}
+# The hub records contact attempts once a referral is triaged and until it is matched.
+CONTACT_STATUSES = {Status.TRIAGED, Status.CONTACTED}
+# A referral is matched once the person is contacted, and may be matched again until active.
+MATCH_STATUSES = {Status.CONTACTED, Status.MATCHED}
 
 
 class Referral(models.Model):
@@ -259,6 +266,34 @@ class Referral(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
+    @property
+    def is_matched(self) -> bool:
+        """Matched to an activity and not yet active: a new match replaces the current one."""
+        return self.status == Status.MATCHED
+
+    @property
+    def may_record_contact(self) -> bool:
+        """Whether the hub may record a contact attempt now."""
+        return self.status in CONTACT_STATUSES
+
+    @property
+    def may_match(self) -> bool:
+        """Whether the hub may match the referral to an activity now (or change its match)."""
+        return self.status in MATCH_STATUSES
+
+    @property
+    def may_record_follow_up(self) -> bool:
+        """Whether the hub may record a follow-up now: only while the person is active."""
+        return self.status == Status.ACTIVE
+
+    @property
+    def failed_contact_attempts(self) -> int:
+        """How many contact attempts failed; read from the attempts when a page prefetched them.
+
+        Not cached: each read sees the attempts recorded since.
+        """
+        return sum(1 for attempt in self.contact_attempts.all() if attempt.failed)
+
 
 class StatusChange(models.Model):
     """One move of a referral's status: who, when, from, to, and why."""
@@ -328,9 +363,24 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"{self.referral} {self.get_timepoint_display()}"
 
+    @staticmethod
+    def due_after(start: dt.date, timepoint: str) -> dt.date:
+        """The day a follow-up at ``timepoint`` falls due for someone active from ``start``."""
+        return start + FOLLOW_UP_SCHEDULE[timepoint]
+
     @property
     def level(self) -> str | None:
         return activity_level(self.minutes)
+
+
+# The one follow-up schedule: how long after a person becomes active each follow-up is due.
+# The hub's workflow, the history import and the demo builders all read it.
+FOLLOW_UP_SCHEDULE: dict[str, relativedelta] = {
+    FollowUp.Timepoint.WEEKS_6: relativedelta(weeks=6),
+    FollowUp.Timepoint.WEEKS_12: relativedelta(weeks=12),
+    FollowUp.Timepoint.MONTHS_6: relativedelta(months=6),
+    FollowUp.Timepoint.MONTHS_12: relativedelta(months=12),
+}
 
 
 class PostcodeLookup(models.Model):

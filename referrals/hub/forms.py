@@ -1,76 +1,19 @@
-"""Forms and list filters for the hub's pages and the referrer's e-mail notices."""
+"""Forms for the hub's pages and the referrer's e-mail notices (filters: referrals.filters)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_filters
 from django import forms
 from django.utils import timezone
 
+from activeportal.lib.forms import DateInput
 from districts.models import District
-from referrals.hub.selectors import OPEN_STATUSES
 from referrals.models import (
     ActivityOpportunity,
     ContactAttempt,
-    Pathway,
     Referral,
     ReferrerNotificationSetting,
     Status,
 )
-
-
-class TriageFilter(django_filters.FilterSet):
-    """The triage queue's filters."""
-
-    status = django_filters.ChoiceFilter(
-        choices=[(s, Status(s).label) for s in OPEN_STATUSES], empty_label="Any open status"
-    )
-    pathway = django_filters.ChoiceFilter(choices=Pathway.choices, empty_label="Any pathway")
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), empty_label="Any district"
-    )
-    duplicates = django_filters.BooleanFilter(
-        label="Only possible duplicates",
-        method="filter_duplicates",
-        widget=forms.CheckboxInput,
-    )
-    waiting_days = django_filters.NumberFilter(
-        label="Waiting at least (days)", method="filter_waiting", min_value=0
-    )
-
-    class Meta:
-        model = Referral
-        fields = ["status", "pathway", "district"]
-
-    def filter_duplicates(self, queryset, name, value):
-        return queryset.filter(possible_duplicate_of__isnull=False) if value else queryset
-
-    def filter_waiting(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=int(value)))
-
-
-class OpportunityFilter(django_filters.FilterSet):
-    """The activity directory's filters."""
-
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), empty_label="Any district"
-    )
-    pathway = django_filters.ChoiceFilter(
-        choices=Pathway.choices, empty_label="Any pathway", method="filter_pathway"
-    )
-    is_active = django_filters.BooleanFilter(label="Currently running")
-
-    class Meta:
-        model = ActivityOpportunity
-        fields = ["district", "is_active"]
-
-    def filter_pathway(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(**{ActivityOpportunity.PATHWAY_FIELDS[value]: True})
 
 
 class VersionedForm(forms.Form):
@@ -121,7 +64,7 @@ class MatchForm(VersionedForm):
 class FollowUpForm(forms.Form):
     completed_on = forms.DateField(
         label="Date of the follow-up",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
     )
     minutes = forms.IntegerField(

@@ -99,7 +99,9 @@ def follow_ups_due_count(*, limit: int | None = None) -> dict:
     return {"count": n, "exact": n <= limit, "limit": limit}
 
 
-def opportunities_for(*, referral: Referral, show_all: bool = False) -> QuerySet:
+def opportunities_for(
+    *, referral: Referral, show_all: bool = False
+) -> QuerySet[ActivityOpportunity]:
     """Activities to match ``referral`` to: running ones in its district for its pathway.
 
     With ``show_all`` every activity is offered (a reason is then needed for an exception).

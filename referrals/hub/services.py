@@ -8,27 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from activeportal.lib.changes import Change, data_changed_announce
+from activeportal.lib.errors import DomainError, full_clean_or_raise
 from referrals.models import (
     CLOSED_STATUSES,
+    FOLLOW_UP_SCHEDULE,
     MINUTES_IN_A_WEEK,
     ActivityOpportunity,
     ContactAttempt,
     FollowUp,
+    HubDigest,
     Referral,
     ReferralMatch,
     Status,
     StatusChange,
 )
 from referrals.tasks import referral_notify_referrer
+
+if TYPE_CHECKING:
+    from activeportal.accounts.models import User
+    from districts.models import District
 
 S = Status
 
@@ -50,13 +57,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 MOVES_WITH_THEIR_OWN_FORM = {S.CONTACTED: "contact", S.MATCHED: "match"}
 FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT = 3
 
-# Follow-ups after activation: (timepoint, how long after).
-FOLLOW_UP_SCHEDULE = [
-    (FollowUp.Timepoint.WEEKS_6, relativedelta(weeks=6)),
-    (FollowUp.Timepoint.WEEKS_12, relativedelta(weeks=12)),
-    (FollowUp.Timepoint.MONTHS_6, relativedelta(months=6)),
-    (FollowUp.Timepoint.MONTHS_12, relativedelta(months=12)),
-]
 
 # Referrers who opted in hear about these moves.
 NOTIFY_REFERRER_ON = {S.MATCHED, *CLOSED_STATUSES}
@@ -67,18 +67,8 @@ STALE_MESSAGE = (
 )
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A hub action that cannot be done, with a message a person can act on."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def failed_attempts(referral: Referral) -> int:
-    """How many contact attempts for ``referral`` failed."""
-    return referral.contact_attempts.filter(outcome__in=ContactAttempt.FAILED_OUTCOMES).count()
 
 
 def is_legal(from_status: str, to_status: str, *, failed: int = 0) -> bool:
@@ -93,13 +83,46 @@ def is_legal(from_status: str, to_status: str, *, failed: int = 0) -> bool:
 def legal_moves(referral: Referral, *, failed: int | None = None) -> list[str]:
     """The statuses ``referral`` may move to now, in the order of the Status choices."""
     if failed is None:
-        failed = failed_attempts(referral)
+        failed = referral.failed_contact_attempts
     return [s for s in Status.values if is_legal(referral.status, s, failed=failed)]
 
 
-def _illegal_message(referral: Referral, to_status: str) -> str:
+def unable_to_contact_waits(referral: Referral, *, failed: int) -> bool:
+    """Whether "unable to contact" would be a move from here once more attempts have failed."""
+    return (
+        S.UNABLE_TO_CONTACT in TRANSITIONS[referral.status]
+        and failed < FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT
+    )
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What the hub may do with one referral now, as its page offers it."""
+
+    plain_moves: list[Status]  # made from the page with an optional note
+    closing_moves: list[Status]  # each confirmed with a reason on its own page
+    failed_attempts: int
+    unable_to_contact_waits: bool  # "unable to contact" is offered after more failed attempts
+    failed_attempts_needed: int = FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT
+
+
+def referral_next_steps(referral: Referral) -> NextSteps:
+    """The moves ``referral`` may make now, split as its page offers them."""
+    failed = referral.failed_contact_attempts
+    moves = [Status(s) for s in legal_moves(referral, failed=failed)]
+    return NextSteps(
+        plain_moves=[
+            s for s in moves if s not in CLOSED_STATUSES and s not in MOVES_WITH_THEIR_OWN_FORM
+        ],
+        closing_moves=[s for s in moves if s in CLOSED_STATUSES],
+        failed_attempts=failed,
+        unable_to_contact_waits=unable_to_contact_waits(referral, failed=failed),
+    )
+
+
+def _illegal_message(referral: Referral, to_status: str, *, failed: int) -> str:
     current, wanted = Status(referral.status).label, Status(to_status).label
-    if to_status == S.UNABLE_TO_CONTACT and S.UNABLE_TO_CONTACT in TRANSITIONS[referral.status]:
+    if to_status == S.UNABLE_TO_CONTACT and unable_to_contact_waits(referral, failed=failed):
         return (
             f"“{wanted}” needs {FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT} failed contact attempts "
             "first: record each attempt."
@@ -109,12 +132,15 @@ def _illegal_message(referral: Referral, to_status: str) -> str:
     return f"A referral that is “{current}” cannot move to “{wanted}”."
 
 
-def _move(*, referral: Referral, to_status: str, user, note: str, expected_version: int) -> None:
+def _move(
+    *, referral: Referral, to_status: str, user: User, note: str, expected_version: int
+) -> None:
     """Check and make one move, inside the caller's transaction."""
     if referral.version != expected_version:
         raise WorkflowError(STALE_MESSAGE)
-    if not is_legal(referral.status, to_status, failed=failed_attempts(referral)):
-        raise WorkflowError(_illegal_message(referral, to_status))
+    failed = referral.failed_contact_attempts
+    if not is_legal(referral.status, to_status, failed=failed):
+        raise WorkflowError(_illegal_message(referral, to_status, failed=failed))
     if to_status in CLOSED_STATUSES and not note.strip():
         raise WorkflowError("Give a reason for closing the referral.", field="note")
     now = timezone.now()
@@ -143,7 +169,7 @@ def _move(*, referral: Referral, to_status: str, user, note: str, expected_versi
 
 
 def referral_move(
-    *, referral: Referral, to_status: str, user, note: str = "", expected_version: int
+    *, referral: Referral, to_status: str, user: User, note: str = "", expected_version: int
 ) -> Referral:
     """Move ``referral`` to ``to_status`` if the table allows it; record who, when and why.
 
@@ -162,7 +188,9 @@ def referral_move(
     return referral
 
 
-def referral_complete(*, referral: Referral, user, reason: str, expected_version: int) -> Referral:
+def referral_complete(
+    *, referral: Referral, user: User, reason: str, expected_version: int
+) -> Referral:
     """Complete an active referral by a hub decision; the reason is required."""
     if not reason.strip():
         raise WorkflowError("Give a reason for completing the referral.", field="note")
@@ -178,14 +206,14 @@ def referral_complete(*, referral: Referral, user, reason: str, expected_version
 def contact_attempt_record(
     *,
     referral: Referral,
-    user,
+    user: User,
     outcome: str,
     method: str = Referral.PreferredContact.PHONE,
     note: str = "",
     expected_version: int,
 ) -> ContactAttempt:
     """Record a contact attempt; reaching the person moves a triaged referral to contacted."""
-    if referral.status not in (S.TRIAGED, S.CONTACTED):
+    if not referral.may_record_contact:
         raise WorkflowError(
             "Contact attempts are recorded once a referral is triaged and until it is matched."
         )
@@ -200,7 +228,7 @@ def contact_attempt_record(
             outcome=outcome,
             note=note.strip(),
         )
-        _full_clean(attempt)
+        full_clean_or_raise(attempt, WorkflowError)
         attempt.save()
         if outcome == ContactAttempt.Outcome.REACHED and referral.status == S.TRIAGED:
             _move(
@@ -219,7 +247,7 @@ def referral_match(
     *,
     referral: Referral,
     opportunity: ActivityOpportunity,
-    user,
+    user: User,
     note: str = "",
     exception_reason: str = "",
     expected_version: int,
@@ -228,7 +256,7 @@ def referral_match(
 
     An inactive activity, or one in another district or for another pathway, needs a reason.
     """
-    if referral.status not in (S.CONTACTED, S.MATCHED):
+    if not referral.may_match:
         raise WorkflowError(
             f"A referral that is “{Status(referral.status).label}” cannot be matched: "
             "contact the person first."
@@ -239,7 +267,7 @@ def referral_match(
             " ".join(problems) + " Give a reason to match it anyway.", field="exception_reason"
         )
     with transaction.atomic():
-        if referral.status == S.CONTACTED:
+        if not referral.is_matched:
             _move(
                 referral=referral,
                 to_status=S.MATCHED,
@@ -275,9 +303,11 @@ def opportunity_problems(*, referral: Referral, opportunity: ActivityOpportunity
 def follow_ups_schedule(*, referral: Referral, activated_on: dt.date) -> list[FollowUp]:
     """Create the 6-week, 12-week, 6-month and 12-month follow-ups (idempotent)."""
     follow_ups = []
-    for timepoint, after in FOLLOW_UP_SCHEDULE:
+    for timepoint in FOLLOW_UP_SCHEDULE:
         follow_up, _ = FollowUp.objects.get_or_create(
-            referral=referral, timepoint=timepoint, defaults={"due_on": activated_on + after}
+            referral=referral,
+            timepoint=timepoint,
+            defaults={"due_on": FollowUp.due_after(activated_on, timepoint)},
         )
         follow_ups.append(follow_up)
     return follow_ups
@@ -292,14 +322,14 @@ def activation_date(referral: Referral) -> dt.date | None:
 def follow_up_record(
     *,
     follow_up: FollowUp,
-    user,
+    user: User,
     completed_on: dt.date,
     minutes: int,
     life_satisfaction: int | None = None,
 ) -> FollowUp:
     """Record a follow-up's minutes (and life satisfaction); the last one completes the referral."""
     referral = follow_up.referral
-    if referral.status != S.ACTIVE:
+    if not referral.may_record_follow_up:
         raise WorkflowError("Follow-ups are recorded while the referral is active.")
     if follow_up.completed_on:
         raise WorkflowError("This follow-up has already been recorded.")
@@ -342,7 +372,9 @@ def follow_up_record(
     return follow_up
 
 
-def referral_set_district(*, referral: Referral, district, user, expected_version: int) -> Referral:
+def referral_set_district(
+    *, referral: Referral, district: District, user: User, expected_version: int
+) -> Referral:
     """Set the district of a referral whose postcode was not in the look-up."""
     with transaction.atomic():
         current = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -364,14 +396,6 @@ def _bump_version(referral: Referral, expected_version: int) -> None:
     referral.version = expected_version + 1
 
 
-def _full_clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise WorkflowError(" ".join(messages), field=field) from error
-
-
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     """Referrals closed before this moment have their identifiable fields erased."""
     return (now or timezone.now()) - relativedelta(months=settings.RETENTION_MONTHS)
@@ -391,7 +415,7 @@ IDENTIFIABLE_BLANKS = {
 }
 
 
-def _erase_free_text(answers):
+def _erase_free_text(answers: object) -> object:
     """Pathway answers with every piece of text blanked; yes/no and numeric answers stay."""
     if isinstance(answers, dict):
         return {key: _erase_free_text(value) for key, value in answers.items()}
@@ -453,14 +477,13 @@ def digest_figures(*, today: dt.date) -> DigestFigures:
     )
 
 
-def hub_digest_send(*, today: dt.date | None = None):
+def hub_digest_send(*, today: dt.date | None = None) -> HubDigest:
     """E-mail hub staff the day's digest, once a day however often it runs; return the record."""
     from django.core.mail import send_mass_mail
     from django.template.loader import render_to_string
 
     from activeportal.accounts.models import User
     from activeportal.accounts.roles import HUB
-    from referrals.models import HubDigest
 
     today = today or timezone.localdate()
     with transaction.atomic():

@@ -12,7 +12,6 @@ from functools import wraps
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
-from activeportal.lib.paging import BoundedPaginator
+from activeportal.lib.errors import form_call, message_call
+from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.paging import page_of
+from referrals.filters import OpportunityFilter, TriageFilter
 from referrals.hub import selectors
 from referrals.hub import services as workflow
 from referrals.hub.forms import (
@@ -30,12 +32,9 @@ from referrals.hub.forms import (
     MatchForm,
     MoveForm,
     NotificationForm,
-    OpportunityFilter,
     OpportunityForm,
     SubjectAccessForm,
-    TriageFilter,
 )
-from referrals.hub.services import WorkflowError
 from referrals.models import (
     CLOSED_STATUSES,
     ActivityOpportunity,
@@ -70,21 +69,18 @@ def _referral(pk: int) -> Referral:
         raise Http404("No such referral.") from None
 
 
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @hub_required
-def triage(request: HttpRequest) -> HttpResponse:
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The hub's home: open referrals oldest first, filtered, with counts per status."""
     filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
     counts = selectors.status_counts()
-    paginator = BoundedPaginator(
-        filters.qs, PAGE_SIZE, limit=QUEUE_COUNT_LIMIT, count=_queue_count(filters, counts)
+    page = page_of(
+        request,
+        filters.qs,
+        PAGE_SIZE,
+        limit=QUEUE_COUNT_LIMIT,
+        count=_queue_count(filters, counts),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/triage.html",
@@ -93,7 +89,6 @@ def triage(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": counts,
             "follow_ups_due": selectors.follow_ups_due_count(),
-            "query": query.urlencode(),
             "now": timezone.now(),
         },
     )
@@ -112,30 +107,18 @@ def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
 
 
 @hub_required
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything about one referral for the hub; each view is written to the audit trail."""
     referral = _referral(pk)
     accessed.send(sender=Referral, instance=referral)
-    attempts = list(referral.contact_attempts.all())
-    failed = sum(1 for a in attempts if a.failed)
-    moves = workflow.legal_moves(referral, failed=failed)
     version = {"version": referral.version}
     return render(
         request,
         "referrals/hub/referral_detail.html",
         {
             "referral": referral,
-            "attempts": attempts,
-            "failed": failed,
-            "needed_failures": workflow.FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT,
-            "plain_moves": [
-                (s, Status(s).label)
-                for s in moves
-                if s not in CLOSED_STATUSES and s not in workflow.MOVES_WITH_THEIR_OWN_FORM
-            ],
-            "closing_moves": [(s, Status(s).label) for s in moves if s in CLOSED_STATUSES],
-            "can_contact": referral.status in (Status.TRIAGED, Status.CONTACTED),
-            "can_match": referral.status in (Status.CONTACTED, Status.MATCHED),
+            "attempts": list(referral.contact_attempts.all()),
+            "steps": workflow.referral_next_steps(referral),
             "contact_form": ContactAttemptForm(initial=version),
             "district_form": DistrictForm(initial={**version, "district": referral.district_id}),
             "matches": list(referral.matches.all()),
@@ -145,7 +128,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _answers(answers) -> list[tuple[str, str]]:
+def _answers(answers: object) -> list[tuple[str, str]]:
     if not isinstance(answers, dict):
         return []
     rows = []
@@ -160,7 +143,7 @@ def _answers(answers) -> list[tuple[str, str]]:
 
 @hub_required
 @require_POST
-def referral_move(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Make one plain move (triage, activate) from the detail page."""
     referral = get_object_or_404(Referral, pk=pk)
     form = MoveForm(request.POST)
@@ -168,23 +151,22 @@ def referral_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That action was not understood; reload the page and try again.")
         return redirect("referrals:hub-referral", pk=pk)
     to_status = form.cleaned_data["to_status"]
-    try:
-        workflow.referral_move(
-            referral=referral,
-            to_status=to_status,
-            user=request.user,
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
+    moved = message_call(
+        request,
+        workflow.referral_move,
+        referral=referral,
+        to_status=to_status,
+        user=request.user,
+        note=form.cleaned_data["note"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if moved is not None:
         messages.success(request, f"{referral.reference} is now “{Status(to_status).label}”.")
     return redirect("referrals:hub-referral", pk=pk)
 
 
 @hub_required
-def referral_close(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+def referral_close(request: AuthenticatedHttpRequest, pk: int, to_status: str) -> HttpResponse:
     """Confirm a closing move (completed, ineligible, declined...) with its reason."""
     referral = get_object_or_404(Referral, pk=pk)
     if to_status not in CLOSED_STATUSES:
@@ -194,17 +176,16 @@ def referral_close(request: HttpRequest, pk: int, to_status: str) -> HttpRespons
     form.fields["note"].required = True
     form.fields["note"].error_messages["required"] = "Give a reason for closing the referral."
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.referral_move(
-                referral=referral,
-                to_status=to_status,
-                user=request.user,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as error:
-            form.add_error("note" if error.field == "note" else None, error.message)
-        else:
+        moved = form_call(
+            form,
+            workflow.referral_move,
+            referral=referral,
+            to_status=to_status,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if moved is not None:
             messages.success(request, f"{referral.reference} is closed: {Status(to_status).label}.")
             return redirect("referrals:hub-referral", pk=pk)
     return render(
@@ -213,62 +194,60 @@ def referral_close(request: HttpRequest, pk: int, to_status: str) -> HttpRespons
         {
             "referral": referral,
             "form": form,
-            "to_status": to_status,
             "label": Status(to_status).label,
+            "completing": to_status == Status.COMPLETED,
         },
     )
 
 
 @hub_required
 @require_POST
-def contact_attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a contact attempt from the detail page."""
     referral = get_object_or_404(Referral, pk=pk)
     form = ContactAttemptForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose how you tried and the outcome of the contact attempt.")
         return redirect("referrals:hub-referral", pk=pk)
-    try:
-        attempt = workflow.contact_attempt_record(
-            referral=referral,
-            user=request.user,
-            outcome=form.cleaned_data["outcome"],
-            method=form.cleaned_data["method"],
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
+    attempt = message_call(
+        request,
+        workflow.contact_attempt_record,
+        referral=referral,
+        user=request.user,
+        outcome=form.cleaned_data["outcome"],
+        method=form.cleaned_data["method"],
+        note=form.cleaned_data["note"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if attempt is not None:
         messages.success(request, f"Contact attempt recorded: {attempt.get_outcome_display()}.")
     return redirect("referrals:hub-referral", pk=pk)
 
 
 @hub_required
 @require_POST
-def referral_district(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_district(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Set the district of a referral whose postcode was not in the look-up."""
     referral = get_object_or_404(Referral, pk=pk)
     form = DistrictForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a district.")
         return redirect("referrals:hub-referral", pk=pk)
-    try:
-        workflow.referral_set_district(
-            referral=referral,
-            district=form.cleaned_data["district"],
-            user=request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
+    changed = message_call(
+        request,
+        workflow.referral_set_district,
+        referral=referral,
+        district=form.cleaned_data["district"],
+        user=request.user,
+        expected_version=form.cleaned_data["version"],
+    )
+    if changed is not None:
         messages.success(request, f"District set to {form.cleaned_data['district']}.")
     return redirect("referrals:hub-referral", pk=pk)
 
 
 @hub_required
-def referral_match(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_match(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Match a referral to an activity chosen from its district and pathway (or, with a reason,
     any other)."""
     referral = get_object_or_404(Referral.objects.select_related("district"), pk=pk)
@@ -280,18 +259,17 @@ def referral_match(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"version": referral.version},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            match = workflow.referral_match(
-                referral=referral,
-                opportunity=form.cleaned_data["opportunity"],
-                user=request.user,
-                note=form.cleaned_data["note"],
-                exception_reason=form.cleaned_data["exception_reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        match = form_call(
+            form,
+            workflow.referral_match,
+            referral=referral,
+            opportunity=form.cleaned_data["opportunity"],
+            user=request.user,
+            note=form.cleaned_data["note"],
+            exception_reason=form.cleaned_data["exception_reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if match is not None:
             messages.success(request, f"Matched to {match.opportunity.activity}.")
             return redirect("referrals:hub-referral", pk=pk)
     return render(
@@ -307,18 +285,21 @@ def referral_match(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @hub_required
-def follow_up_record(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+def follow_up_record(request: AuthenticatedHttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     """Record one follow-up: minutes a week and, optionally, life satisfaction."""
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("referral"), pk=follow_up_pk, referral_id=pk
     )
     form = FollowUpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.follow_up_record(follow_up=follow_up, user=request.user, **form.cleaned_data)
-        except WorkflowError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        recorded = form_call(
+            form,
+            workflow.follow_up_record,
+            follow_up=follow_up,
+            user=request.user,
+            **form.cleaned_data,
+        )
+        if recorded is not None:
             messages.success(request, f"{follow_up.get_timepoint_display()} follow-up recorded.")
             return redirect("referrals:hub-referral", pk=pk)
     return render(
@@ -329,9 +310,9 @@ def follow_up_record(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
 
 
 @hub_required
-def follow_ups_due(request: HttpRequest) -> HttpResponse:
+def follow_ups_due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow-ups due today or overdue, oldest first."""
-    page = _page(request, selectors.follow_ups_due())
+    page = page_of(request, selectors.follow_ups_due(), PAGE_SIZE)
     return render(
         request,
         "referrals/hub/follow_ups_due.html",
@@ -340,20 +321,18 @@ def follow_ups_due(request: HttpRequest) -> HttpResponse:
 
 
 @hub_required
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The activity directory, filtered by district, pathway and whether it is running."""
     filters = OpportunityFilter(request.GET or None, queryset=selectors.opportunity_directory())
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/hub/opportunity_list.html",
-        {"filters": filters, "page": _page(request, filters.qs), "query": query.urlencode()},
+        {"filters": filters, "page": page_of(request, filters.qs, PAGE_SIZE)},
     )
 
 
 @hub_required
-def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def opportunity_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add an activity to the directory, or change one."""
     opportunity = get_object_or_404(ActivityOpportunity, pk=pk) if pk else None
     form = OpportunityForm(_posted(request), instance=opportunity)
@@ -367,7 +346,7 @@ def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 @hub_required
-def subject_access(request: HttpRequest) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything the portal holds about one person, as a page or a JSON download."""
     form = SubjectAccessForm(request.GET or None)
     referrals = []
@@ -451,7 +430,7 @@ def _subject_record(referral: Referral) -> dict:
 
 
 @role_required(REFERRER)
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A referrer's choice to hear by e-mail when their referrals are matched or closed."""
     setting, _ = ReferrerNotificationSetting.objects.get_or_create(user=request.user)
     form = NotificationForm(_posted(request), instance=setting)
