@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -18,7 +19,7 @@ class HistoryUploadForm(forms.Form):
         help_text="Optional. Follow-ups of the referrals above or of referrals already here.",
     )
 
-    def _clean_csv(self, name: str):
+    def _clean_csv(self, name: str) -> UploadedFile | None:
         upload = self.cleaned_data.get(name)
         if upload is None:
             return None
@@ -28,8 +29,8 @@ class HistoryUploadForm(forms.Form):
             raise forms.ValidationError("The file is larger than 20 MB; split it into years.")
         return upload
 
-    def clean_referrals_file(self):
+    def clean_referrals_file(self) -> UploadedFile | None:
         return self._clean_csv("referrals_file")
 
-    def clean_follow_ups_file(self):
+    def clean_follow_ups_file(self) -> UploadedFile | None:
         return self._clean_csv("follow_ups_file")

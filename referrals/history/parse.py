@@ -126,7 +126,8 @@ class RowError:
 
 
 class HeaderError(ValueError):
-    pass
+    """A heading the postcode file cannot be read by; the import service turns it into its
+    ImportRejected, so it never leaves the service."""
 
 
 def _postcode_header(header: list[str]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from activeportal.lib.changes import Change, data_changed_announce
+from activeportal.lib.errors import DomainError
 from activeportal.lib.fy import fy_label, fy_of
 from districts.models import District
 from referrals.history import parse as imports
@@ -26,18 +28,31 @@ from referrals.models import (
     StatusChange,
 )
 
+if TYPE_CHECKING:
+    from activeportal.accounts.models import User
+
 logger = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
 MAX_ERRORS = 200
-DUE_AFTER_DAYS = {"6w": 42, "12w": 84, "6m": 182, "12m": 365}
+# Problems a refused confirmation shows; the rest are the same kind (references taken since).
+MAX_SHOWN = 20
+# The upload form's file fields, which a refused file's message is shown beside.
+REFERRALS_FIELD = "referrals_file"
+FOLLOW_UPS_FIELD = "follow_ups_file"
 
 
-class ImportRejected(Exception):
-    """An import refused as a whole; ``problems`` lists every reason, row and column."""
+class ImportRejected(DomainError):
+    """An import refused as a whole; ``problems`` lists every reason, row and column.
 
-    def __init__(self, problems: list[str]):
+    The message is ``message`` when given, else the first five problems; ``field`` is the
+    upload field of the file at fault.
+    """
+
+    def __init__(
+        self, problems: list[str], *, message: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message or "; ".join(problems[:5]), field=field)
         self.problems = problems
-        super().__init__("; ".join(problems[:5]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +245,7 @@ def _follow_up_references(data: bytes) -> set[str]:
 
 def history_import_preview(
     *,
-    user,
+    user: User,
     referrals_data: bytes,
     referrals_filename: str,
     follow_ups_data: bytes | None,
@@ -238,8 +253,9 @@ def history_import_preview(
 ) -> HistoryImportBatch:
     """Validate both files; if every row passes, keep the rows in a batch and return it.
 
-    Raises ImportError listing every problem (file, row, column) when any row fails; nothing
-    is kept then. Batches waiting for confirmation for more than a day are discarded here.
+    Raises ImportRejected listing every problem (file, row, column) when any row fails, shown
+    beside the upload field of the file at fault; nothing is kept then. Batches waiting for
+    confirmation for more than a day are discarded here.
     """
     _discard_stale_batches()
     referrals, follow_ups, problems = _validate_history(
@@ -248,7 +264,7 @@ def history_import_preview(
     if not referrals and not problems:
         problems = [f"{imports.REFERRALS_FILE}: has no referrals"]
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(problems, field=_field_at_fault(problems))
     known = {
         name.lower()
         for name in ReferrerOrganisation.objects.annotate(low=Lower("name"))
@@ -300,6 +316,21 @@ def history_import_preview(
     return batch
 
 
+def _field_at_fault(problems: list[str]) -> str:
+    """The upload field a refused preview is shown beside: follow-ups only when all its problems
+    are in that file."""
+    if all(problem.startswith(imports.FOLLOW_UPS_FILE) for problem in problems):
+        return FOLLOW_UPS_FIELD
+    return REFERRALS_FIELD
+
+
+def _not_imported(problems: list[str]) -> ImportRejected:
+    """A refused confirmation: nothing was written, and why."""
+    return ImportRejected(
+        problems, message="Nothing was imported: " + "; ".join(problems[:MAX_SHOWN])
+    )
+
+
 def _discard_stale_batches() -> None:
     stale = HistoryImportBatch.objects.filter(
         state=HistoryImportBatch.State.PREVIEW,
@@ -310,19 +341,20 @@ def _discard_stale_batches() -> None:
         batch.save(update_fields=["state", "rows"])
 
 
-def history_import_discard(*, batch: HistoryImportBatch) -> None:
-    """Drop a previewed batch and its rows."""
+def history_import_discard(*, batch: HistoryImportBatch) -> HistoryImportBatch:
+    """Drop a previewed batch and its rows; return it, discarded."""
     if batch.state != HistoryImportBatch.State.PREVIEW:
         raise ImportRejected(["This import is no longer waiting for confirmation."])
     batch.state, batch.rows = HistoryImportBatch.State.DISCARDED, {}
     batch.save(update_fields=["state", "rows"])
+    return batch
 
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), LONDON)
 
 
-def referral_history_import(*, batch: HistoryImportBatch, user) -> HistoryImportResult:
+def referral_history_import(*, batch: HistoryImportBatch, user: User) -> HistoryImportResult:
     """Write a previewed batch: all of it, or nothing.
 
     References taken since the preview (or organisations created meanwhile) are re-checked
@@ -333,7 +365,7 @@ def referral_history_import(*, batch: HistoryImportBatch, user) -> HistoryImport
     with transaction.atomic():
         batch = HistoryImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != HistoryImportBatch.State.PREVIEW:
-            raise ImportRejected(["This import is no longer waiting for confirmation."])
+            raise _not_imported(["This import is no longer waiting for confirmation."])
         rows = batch.rows
         references = [r["reference"] for r in rows["referrals"]]
         taken = list(
@@ -342,7 +374,7 @@ def referral_history_import(*, batch: HistoryImportBatch, user) -> HistoryImport
             .values_list("reference", flat=True)
         )
         if taken:
-            raise ImportRejected(
+            raise _not_imported(
                 [f"reference '{ref}' was added to the portal after the preview" for ref in taken]
             )
         result = HistoryImportResult()
@@ -426,7 +458,7 @@ def referral_history_import(*, batch: HistoryImportBatch, user) -> HistoryImport
             follow_up = FollowUp(
                 referral_id=pk,
                 timepoint=f["timepoint"],
-                due_on=start + timedelta(days=DUE_AFTER_DAYS[f["timepoint"]]),
+                due_on=FollowUp.due_after(start, f["timepoint"]),
                 completed_on=date.fromisoformat(f["completed_on"]),
                 minutes=f["minutes"],
                 life_satisfaction=f["life_satisfaction"],

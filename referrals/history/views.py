@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, MANAGER, role_required
+from activeportal.lib.errors import form_error_show, message_call
+from activeportal.lib.http import AuthenticatedHttpRequest
 from referrals.history.forms import HistoryUploadForm
 from referrals.history.parse import FOLLOW_UP_COLUMNS, REFERRAL_COLUMNS
 from referrals.history.services import (
@@ -19,13 +21,13 @@ from referrals.history.services import (
 from referrals.models import HistoryImportBatch
 
 
-def _batch_for(request: HttpRequest, pk: int) -> HistoryImportBatch:
+def _batch_for(request: AuthenticatedHttpRequest, pk: int) -> HistoryImportBatch:
     # A batch holds identifiable rows: only the person who uploaded it sees it.
     return get_object_or_404(HistoryImportBatch, pk=pk, created_by=request.user)
 
 
 @role_required(MANAGER, HUB)
-def history_upload(request: HttpRequest) -> HttpResponse:
+def history_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload referrals.csv (and follow-ups.csv); every row is checked before anything is kept."""
     problems: list[str] = []
     form = HistoryUploadForm(request.POST or None, request.FILES or None)
@@ -41,6 +43,8 @@ def history_upload(request: HttpRequest) -> HttpResponse:
                 follow_ups_filename=follow_ups.name if follow_ups else "",
             )
         except ImportRejected as error:
+            # Beside the file at fault, and every problem listed above the form.
+            form_error_show(form, error)
             problems = error.problems
         else:
             return redirect("referrals:import_preview", pk=batch.pk)
@@ -57,7 +61,7 @@ def history_upload(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(MANAGER, HUB)
-def history_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def history_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What the import will do, then confirm or discard; after the import, what it did."""
     batch = _batch_for(request, pk)
     return render(request, "referrals/import_preview.html", {"batch": batch})
@@ -65,29 +69,24 @@ def history_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(MANAGER, HUB)
-def history_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def history_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Write the previewed batch, all or nothing; either way back to its page."""
     batch = _batch_for(request, pk)
-    try:
-        result = referral_history_import(batch=batch, user=request.user)
-    except ImportRejected as error:
-        for problem in error.problems[:20]:
-            messages.error(request, f"Nothing was imported: {problem}")
-        return redirect("referrals:import_preview", pk=batch.pk)
-    messages.success(
-        request,
-        f"Imported {result.referrals:,} referrals and {result.follow_ups:,} follow-ups.",
-    )
+    result = message_call(request, referral_history_import, batch=batch, user=request.user)
+    if result is not None:
+        messages.success(
+            request,
+            f"Imported {result.referrals:,} referrals and {result.follow_ups:,} follow-ups.",
+        )
     return redirect("referrals:import_preview", pk=batch.pk)
 
 
 @require_POST
 @role_required(MANAGER, HUB)
-def history_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def history_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Drop the previewed batch; nothing is written."""
     batch = _batch_for(request, pk)
-    try:
-        history_import_discard(batch=batch)
-    except ImportRejected as error:
-        messages.error(request, error.problems[0])
+    if message_call(request, history_import_discard, batch=batch) is None:
         return redirect("referrals:import_preview", pk=batch.pk)
     messages.info(request, "The import was discarded; nothing was written.")
     return redirect("referrals:import")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from activeportal.lib.forms import DateInput
 from referrals.models import MINUTES_IN_A_WEEK, LongTermCondition, Pathway, Referral
 from referrals.validators import (
     normalise_nhs_number,
@@ -69,10 +71,6 @@ FALLS_SECTION = "Falls prevention pathway only"
 SMI_SECTION = "Stable severe mental illness pathway only"
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class _PersonForm(forms.Form):
     """Fields and rules shared by both forms: who the person is and how to reach them."""
 
@@ -81,7 +79,7 @@ class _PersonForm(forms.Form):
     last_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = forms.DateField(
         label="Date of birth",
-        widget=_date_widget(),
+        widget=DateInput(),
         # Browsers without a date picker send what was typed: accept the usual UK forms.
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"],
     )
@@ -125,7 +123,7 @@ class _PersonForm(forms.Form):
         raw = self.cleaned_data["phone"].strip()
         return normalise_uk_phone(raw) if raw else ""
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         return validate_date_of_birth(
             self.cleaned_data["date_of_birth"], today=timezone.localdate()
         )

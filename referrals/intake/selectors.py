@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from activeportal.accounts import roles
 from referrals.models import Referral
 
+if TYPE_CHECKING:
+    from activeportal.accounts.models import User
 
-def referral_list_for_user(*, user) -> QuerySet[Referral]:
+
+def referral_list_for_user(*, user: User) -> QuerySet[Referral]:
     """The referrals ``user`` may see: hub and admin all; a referrer their own organisation's;
     everyone else (officers, managers, people without a role) none."""
     referrals = Referral.objects.select_related("organisation", "district", "referrer")
@@ -19,7 +24,7 @@ def referral_list_for_user(*, user) -> QuerySet[Referral]:
     return referrals.none()
 
 
-def referral_get_for_user(*, user, pk: int) -> Referral | None:
+def referral_get_for_user(*, user: User, pk: int) -> Referral | None:
     """One referral with its status history, or None when it does not exist or ``user`` may
     not see it (the view answers 404 either way, so ids are not confirmed)."""
     return (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activeportal.accounts.models import User
+from activeportal.lib.errors import DomainError, full_clean_or_raise
 from activeportal.lib.fy import fy_of
 from districts.models import District
 from referrals.models import (
@@ -45,8 +46,11 @@ _COPIED_FIELDS = (
 )
 
 
-class ReferralError(Exception):
-    """A referral that cannot be accepted, with a message the person can act on."""
+class ReferralError(DomainError):
+    """A referral that cannot be accepted, with a message the person can act on.
+
+    ``field`` names the key of ``data`` (and so the form field) the message is about.
+    """
 
 
 @transaction.atomic
@@ -71,7 +75,9 @@ def referral_submit(
             "link it before you refer."
         )
     if not data.get("consent"):
-        raise ReferralError("The person's consent is needed before a referral can be made.")
+        raise ReferralError(
+            "The person's consent is needed before a referral can be made.", field="consent"
+        )
     if any((data.get("red_flags") or {}).values()):
         raise ReferralError(
             "A red-flag answer was yes: this person cannot be referred to this programme now."
@@ -80,7 +86,8 @@ def referral_submit(
     if minutes is not None and not 0 <= minutes <= MINUTES_IN_A_WEEK:
         raise ReferralError(
             f"Minutes of physical activity per week must be between 0 and {MINUTES_IN_A_WEEK:,} "
-            "(the minutes in a week)."
+            "(the minutes in a week).",
+            field="baseline_minutes",
         )
     submitted_at = submitted_at or timezone.now()
     financial_year = fy_of(timezone.localdate(submitted_at))
@@ -96,8 +103,8 @@ def referral_submit(
 
     referral = Referral(
         **{name: data[name] for name in _COPIED_FIELDS if data.get(name) is not None},
-        nhs_number=_clean(normalise_nhs_number, data.get("nhs_number")),
-        postcode=_clean(normalise_postcode, data.get("postcode")),
+        nhs_number=_clean(normalise_nhs_number, data.get("nhs_number"), field="nhs_number"),
+        postcode=_clean(normalise_postcode, data.get("postcode"), field="postcode"),
         pathway_answers=dict(data.get("pathway_answers") or {}),
         consent=True,
         source=source,
@@ -110,14 +117,16 @@ def referral_submit(
         submission_token=submission_token,
     )
     if referral.date_of_birth:
-        _clean(validate_date_of_birth, referral.date_of_birth, today=timezone.localdate())
+        _clean(
+            validate_date_of_birth,
+            referral.date_of_birth,
+            field="date_of_birth",
+            today=timezone.localdate(),
+        )
     _fill_from_postcode(referral)
     referral.possible_duplicate_of = _possible_duplicate_of(referral)
     referral.reference = _next_reference(sequence)
-    try:
-        referral.full_clean()
-    except ValidationError as exc:
-        raise ReferralError(" ".join(exc.messages)) from exc
+    full_clean_or_raise(referral, ReferralError)
     referral.save()
     StatusChange.objects.create(
         referral=referral,
@@ -144,13 +153,14 @@ def referrer_organisation_for_self_referral() -> ReferrerOrganisation:
     return organisation
 
 
-def _clean(validator, value, **kwargs):
+def _clean(validator: Callable[..., Any], value: Any, *, field: str, **kwargs: Any) -> Any:
+    """``validator(value)``; its ValidationError becomes a ReferralError about ``field``."""
     if value in (None, ""):
         return ""
     try:
         return validator(value, **kwargs)
     except ValidationError as exc:
-        raise ReferralError(" ".join(exc.messages)) from exc
+        raise ReferralError(" ".join(exc.messages), field=field) from exc
 
 
 def _same_submitter(

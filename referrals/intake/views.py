@@ -1,3 +1,5 @@
+"""Pages of intake: the referrer's home, form and referrals, and the public self-referral."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,16 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from activeportal.accounts.roles import HUB, REFERRER, role_required
-from activeportal.lib.paging import BoundedPaginator
+from activeportal.lib.errors import form_call
+from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.paging import page_of
 from activeportal.lib.ratelimit import rate_limit_exceeded
 from referrals.filters import ReferralFilter
 from referrals.intake.forms import FALLS_SECTION, SMI_SECTION, ReferralForm, SelfReferralForm
 from referrals.intake.selectors import referral_get_for_user, referral_list_for_user
-from referrals.intake.services import (
-    ReferralError,
-    referral_submit,
-    referrer_organisation_for_self_referral,
-)
+from referrals.intake.services import referral_submit, referrer_organisation_for_self_referral
 from referrals.models import ActivityLevel, LongTermCondition, Referral
 
 PAGE_SIZE = 25
@@ -27,20 +27,16 @@ SELF_REFERRAL_SESSION_KEY = "self_referral_reference"
 
 
 @role_required(REFERRER)
-def referrer_home(request: HttpRequest) -> HttpResponse:
+def referrer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrer's home: new referral and their organisation's referrals."""
     referrals = referral_list_for_user(user=request.user)
     filterset = ReferralFilter(request.GET or None, queryset=referrals)
-    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/referrer_home.html",
         {
             "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
+            "page": page_of(request, filterset.qs, PAGE_SIZE),
             "filtered": any(request.GET.get(name) for name in filterset.filters),
         },
     )
@@ -48,7 +44,7 @@ def referrer_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(REFERRER)
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referral form; a red flag answered yes explains why, and nothing is saved."""
     if request.method == "GET":
         form = ReferralForm(initial={"submission_token": uuid.uuid4()})
@@ -59,21 +55,20 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     if flags:
         return render(request, "referrals/referral_red_flag.html", {"flags": flags})
     if valid:
-        try:
-            referral = referral_submit(
-                referrer=request.user,
-                organisation=request.user.organisation,
-                data=form.referral_data(),
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except ReferralError as exc:
-            form.add_error(None, str(exc))
-        else:
+        referral = form_call(
+            form,
+            referral_submit,
+            referrer=request.user,
+            organisation=request.user.organisation,
+            data=form.referral_data(),
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        if referral is not None:
             return redirect("referrals:submitted", pk=referral.pk)
     return _render_form(request, form)
 
 
-def _render_form(request: HttpRequest, form: ReferralForm) -> HttpResponse:
+def _render_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
     return render(
         request,
         "referrals/referral_form.html",
@@ -82,14 +77,14 @@ def _render_form(request: HttpRequest, form: ReferralForm) -> HttpResponse:
 
 
 @role_required(REFERRER)
-def referral_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The confirmation after a referral: its reference and what happens next."""
     referral = _get_referral_for_user(request, pk)
     return render(request, "referrals/referral_submitted.html", {"referral": referral})
 
 
 @role_required(REFERRER, HUB)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral of the referrer's own organisation (hub notes are not shown here)."""
     referral = _get_referral_for_user(request, pk)
     conditions = [
@@ -104,7 +99,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
+def _get_referral_for_user(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """The referral if the user may see it, 404 otherwise; the read goes in the audit trail."""
     referral = referral_get_for_user(user=request.user, pk=pk)
     if referral is None:
@@ -132,17 +127,16 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         request.session.pop(SELF_REFERRAL_SESSION_KEY, None)
         return redirect("referrals:self-thanks")
     if form.is_valid():
-        try:
-            referral = referral_submit(
-                referrer=None,
-                organisation=referrer_organisation_for_self_referral(),
-                data=form.referral_data(),
-                submission_token=form.cleaned_data["submission_token"],
-                source=Referral.Source.SELF,
-            )
-        except ReferralError as exc:
-            form.add_error(None, str(exc))
-        else:
+        referral = form_call(
+            form,
+            referral_submit,
+            referrer=None,
+            organisation=referrer_organisation_for_self_referral(),
+            data=form.referral_data(),
+            submission_token=form.cleaned_data["submission_token"],
+            source=Referral.Source.SELF,
+        )
+        if referral is not None:
             request.session[SELF_REFERRAL_SESSION_KEY] = referral.reference
             return redirect("referrals:self-thanks")
     return render(request, "referrals/self_referral_form.html", {"form": form})

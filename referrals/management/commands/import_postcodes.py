@@ -1,6 +1,10 @@
+"""Import the postcode look-up from an ONS/MHCLG CSV file."""
+
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from referrals.history.services import ImportRejected, postcode_import
 
@@ -12,13 +16,13 @@ class Command(BaseCommand):
         "known postcodes are updated, never doubled."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file", help="CSV file; headings such as pcds, lsoa21cd, IMD decile, ladcd"
         )
         parser.add_argument("--batch-size", type=int, default=2000)
 
-    def handle(self, *args, file: str, batch_size: int, **options):
+    def handle(self, *args: Any, file: str, batch_size: int, **options: Any) -> None:
         try:
             with open(file, encoding="utf-8-sig", newline="") as lines:
                 result = postcode_import(lines=lines, batch_size=batch_size)
