@@ -1,16 +1,34 @@
-"""People as fixtures: one per role and one per scope, so every page has its may and may-not."""
+"""People as fixtures: one per role and one per scope, so every page has its may and may-not.
+
+Also ``built``: the impact figures of 2024-25, which the reports pages and the public
+transparency page both show.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from pytest_django.fixtures import Settings
 
 from activeportal.accounts import roles
+from activeportal.accounts.models import User
+from districts.models import District
+from referrals.models import Pathway, ReferrerOrganisation, Status
+from reports import services
+from reports.models import SocialValueModel
 
-from .factories import DistrictFactory, ReferrerOrganisationFactory, UserFactory
+from .factories import (
+    DistrictFactory,
+    FollowUpFactory,
+    ReferralFactory,
+    ReferrerOrganisationFactory,
+    UserFactory,
+)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -24,7 +42,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The test database, dropped cleanly at the end even if a connection outlived its test.
 
     A connection opened by a request thread of the live server or by a worker process can still
@@ -47,7 +65,7 @@ class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache() -> None:
     """Each test starts with an empty cache: nothing cached by one test shows in another."""
     from django.core.cache import cache
 
@@ -55,82 +73,84 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
+def quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["tests.conftest.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.fixture
-def breckland(db):
+def breckland(db: None) -> District:
     return DistrictFactory(name="Breckland", slug="breckland", ons_code="E07000143")
 
 
 @pytest.fixture
-def norwich(db):
+def norwich(db: None) -> District:
     return DistrictFactory(name="Norwich", slug="norwich", ons_code="E07000148")
 
 
 @pytest.fixture
-def practice_a(db, norwich):
+def practice_a(db: None, norwich: District) -> ReferrerOrganisation:
     return ReferrerOrganisationFactory(name="Practice A", district=norwich)
 
 
 @pytest.fixture
-def practice_b(db, breckland):
+def practice_b(db: None, breckland: District) -> ReferrerOrganisation:
     return ReferrerOrganisationFactory(name="Practice B", district=breckland)
 
 
 @pytest.fixture
-def officer_breckland(db, breckland):
+def officer_breckland(db: None, breckland: District) -> User:
     return UserFactory(
         email="officer.breckland@example.org", roles=[roles.OFFICER], officer_of=[breckland]
     )
 
 
 @pytest.fixture
-def officer_norwich(db, norwich):
+def officer_norwich(db: None, norwich: District) -> User:
     return UserFactory(
         email="officer.norwich@example.org", roles=[roles.OFFICER], officer_of=[norwich]
     )
 
 
 @pytest.fixture
-def referrer_a(db, practice_a):
+def referrer_a(db: None, practice_a: ReferrerOrganisation) -> User:
     return UserFactory(
         email="referrer.a@example.org", roles=[roles.REFERRER], organisation=practice_a
     )
 
 
 @pytest.fixture
-def referrer_b(db, practice_b):
+def referrer_b(db: None, practice_b: ReferrerOrganisation) -> User:
     return UserFactory(
         email="referrer.b@example.org", roles=[roles.REFERRER], organisation=practice_b
     )
 
 
 @pytest.fixture
-def hub_user(db):
+def hub_user(db: None) -> User:
     return UserFactory(email="hub@example.org", roles=[roles.HUB])
 
 
 @pytest.fixture
-def manager(db):
+def manager(db: None) -> User:
     return UserFactory(email="manager@example.org", roles=[roles.MANAGER])
 
 
 @pytest.fixture
-def admin_user(db):
+def admin_user(db: None) -> User:
     return UserFactory(
         email="admin@example.org", roles=[roles.ADMIN], is_staff=True, is_superuser=True
     )
 
 
 @pytest.fixture
-def no_role_user(db):
+def no_role_user(db: None) -> User:
     return UserFactory(email="nobody@example.org")
 
 
 @pytest.fixture
-def users_by_role(officer_breckland, referrer_a, hub_user, manager, admin_user):
+def users_by_role(
+    officer_breckland: User, referrer_a: User, hub_user: User, manager: User, admin_user: User
+) -> dict[str, User]:
     """One user of each role, by role name."""
     return {
         roles.OFFICER: officer_breckland,
@@ -139,3 +159,25 @@ def users_by_role(officer_breckland, referrer_a, hub_user, manager, admin_user):
         roles.MANAGER: manager,
         roles.ADMIN: admin_user,
     }
+
+
+@pytest.fixture
+def built(breckland: District, norwich: District) -> SocialValueModel:
+    """Thirty active referrals of 2024-25 (27 in Breckland, 3 in Norwich), twelve followed up,
+    and the impact snapshots built from them: the partnership's and each district's."""
+    org = ReferrerOrganisationFactory(district=breckland)
+    for i in range(30):
+        referral = ReferralFactory(
+            statistical=True,
+            organisation=org,
+            district=breckland if i < 27 else norwich,
+            imd_decile=1 + i % 10,
+            pathway=Pathway.FALLS if i % 3 == 0 else Pathway.GENERAL,
+            status=Status.ACTIVE,
+        )
+        if i < 12:
+            FollowUpFactory(referral=referral, completed=True, minutes=200)
+    model = services.social_value_model_create_default()
+    for district_id in (None, breckland.pk, norwich.pk):
+        services.snapshot_build(year=2024, district_id=district_id, model_id=model.pk)
+    return model

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
-from districts.models import CaseStudy, Testimonial
+from activeportal.accounts.models import User
+from districts.models import CaseStudy, District, Testimonial
 from tests.factories import (
     ActionItemFactory,
     FrameworkForActionFactory,
@@ -15,7 +17,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def breckland_records(officer_breckland, breckland):
+def breckland_records(officer_breckland: User, breckland: District) -> dict[str, Any]:
     """One of each record in Breckland, owned by Breckland's officer."""
     framework = FrameworkForActionFactory(district=breckland)
     priority = PriorityFactory(framework=framework, title="Older adults")

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; the live server and the test's
 # own database set-up are ordinary synchronous Django code.
@@ -21,7 +27,7 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     missing = None
     if not Path(CHROMIUM).exists():
@@ -36,7 +42,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -56,7 +62,7 @@ _scanned: dict[int, set[str]] = {}
 
 
 @pytest.fixture
-def page(page, live_server):
+def page(page: Page, live_server: LiveServer) -> Iterator[Page]:
     """The Playwright page, with every loaded URL recorded so none escapes the axe scan."""
     visited: list[str] = []
     page.on("load", lambda p: visited.append(p.url))
@@ -66,7 +72,7 @@ def page(page, live_server):
     assert not unscanned, f"pages visited without an accessibility scan: {unscanned}"
 
 
-def assert_accessible(page) -> None:
+def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.2 A/AA rules) on the page; fail listing each violation."""
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
@@ -81,7 +87,7 @@ def assert_accessible(page) -> None:
     _scanned.setdefault(id(page), set()).add(page.url)
 
 
-def sign_in(page, live_server, email: str, password: str) -> None:
+def sign_in(page: Page, live_server: LiveServer, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     page.get_by_label("Email address").fill(email)

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import Status
-from tests.factories import PASSWORD
-from tests.referrals.hub_factories import ActivityOpportunityFactory, ReferralFactory
+from tests.factories import PASSWORD, ActivityOpportunityFactory, ReferralFactory
 
 from .conftest import assert_accessible, sign_in
 

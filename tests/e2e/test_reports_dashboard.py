@@ -6,17 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from reports import services
-from tests.factories import PASSWORD
-from tests.reports.factories import FollowUpFactory, ReferralFactory
+from tests.factories import PASSWORD, FollowUpFactory, ReferralFactory
 
 from .conftest import assert_accessible, sign_in
 
 
 def _referrals(n, district):
     for i in range(n):
-        referral = ReferralFactory(district=district, imd_decile=1 + i % 10)
+        referral = ReferralFactory(statistical=True, district=district, imd_decile=1 + i % 10)
         if i % 2:
-            FollowUpFactory(referral=referral, minutes=200)
+            FollowUpFactory(referral=referral, completed=True, minutes=200)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from districts.models import District, Partner
+from funding.models import FundingStream
 from tests.factories import FundingStreamFactory, PartnerFactory
 
 
 @pytest.fixture
-def streams(db):
+def streams(db: None) -> dict[str, FundingStream]:
     return {
         "haf": FundingStreamFactory(name="Big Norfolk Holiday Fun (HAF)"),
         "now": FundingStreamFactory(name="Active NoW"),
@@ -14,7 +16,7 @@ def streams(db):
 
 
 @pytest.fixture
-def council(db, breckland):
+def council(db: None, breckland: District) -> Partner:
     partner = PartnerFactory(name="Breckland Council")
     partner.districts.add(breckland)
     return partner

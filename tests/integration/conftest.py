@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from django.db import connection
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     reasons = []
     if not settings.CELERY_BROKER_URL:
@@ -40,7 +41,7 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
+def celery_worker_process(transactional_db: None) -> Iterator[str]:
     """Start `celery worker` as its own process on the test database; stop it afterwards."""
     from activeportal.celery import app
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from referrals.intake.services import referral_submit
 from referrals.models import Referral
-from tests.referrals.conftest import referral_data
+from tests.factories import referral_data
 
 
 def _submit_at_once(tokens, referrer, organisation) -> list:

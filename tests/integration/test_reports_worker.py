@@ -13,16 +13,16 @@ from django.db import connection
 
 from reports import services, tasks
 from reports.models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob
-from tests.reports.factories import FollowUpFactory, ReferralFactory, at
+from tests.factories import FollowUpFactory, ReferralFactory, at
 
 from .conftest import BASE_DIR, _test_database_url
 
 
 def _some_referrals():
     for i in range(20):
-        referral = ReferralFactory(imd_decile=1 + i % 10)
+        referral = ReferralFactory(statistical=True, imd_decile=1 + i % 10)
         if i % 2:
-            FollowUpFactory(referral=referral, minutes=200)
+            FollowUpFactory(referral=referral, completed=True, minutes=200)
     return services.social_value_model_create_default()
 
 
@@ -37,7 +37,7 @@ def test_a_real_worker_builds_a_snapshot(celery_worker_process):
 
 def test_a_real_worker_rebuilds_every_snapshot_through_the_chord(celery_worker_process):
     model = _some_referrals()
-    ReferralFactory(submitted_at=at(2023, 6, 1))
+    ReferralFactory(statistical=True, submitted_at=at(2023, 6, 1))
     build = SnapshotBuild.objects.create(reason="manual", model=model)
     assert tasks.rebuild_all.delay(build.pk).get(timeout=60) == 2  # 2023-24 and 2024-25
 

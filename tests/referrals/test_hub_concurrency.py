@@ -10,8 +10,7 @@ from django.db import connection, connections
 from referrals.hub import services as workflow
 from referrals.hub.services import WorkflowError
 from referrals.models import Referral, Status, StatusChange
-
-from .hub_factories import ReferralFactory
+from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locking is tested on PostgreSQL"

@@ -18,8 +18,12 @@ from referrals.models import (
     Status,
     StatusChange,
 )
-
-from .hub_factories import ContactAttemptFactory, FollowUpFactory, ReferralFactory
+from tests.factories import (
+    ContactAttemptFactory,
+    FollowUpFactory,
+    ReferralFactory,
+    StatusChangeFactory,
+)
 
 NOW = dt.datetime(2025, 3, 10, 9, tzinfo=dt.UTC)
 
@@ -81,11 +85,11 @@ def _closed_referral(closed_at, **kwargs):
         has_disability=True,
         **kwargs,
     )
-    StatusChange.objects.create(
+    StatusChangeFactory(
         referral=referral, to_status=Status.COMPLETED, changed_at=closed_at, note="Said X."
     )
     ContactAttemptFactory(referral=referral, note="Spoke to daughter.")
-    FollowUp.objects.create(
+    FollowUpFactory(
         referral=referral,
         timepoint="6w",
         due_on=dt.date(2016, 1, 1),

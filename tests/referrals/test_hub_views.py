@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from activeportal.accounts import roles
 from referrals.models import ContactAttempt, FollowUp, ReferrerNotificationSetting, Status
-
-from .hub_factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
+from tests.factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
 
 HUB_ROLES = {roles.HUB, roles.ADMIN}
 

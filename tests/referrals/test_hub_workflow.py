@@ -19,8 +19,7 @@ from referrals.models import (
     Status,
     StatusChange,
 )
-
-from .hub_factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
+from tests.factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
 
 S = Status
 LEGAL = {

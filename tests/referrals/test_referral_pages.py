@@ -12,18 +12,19 @@ from auditlog.models import LogEntry
 from activeportal.accounts import roles
 from referrals.intake.selectors import referral_list_for_user
 from referrals.models import Referral, Status
+from tests.factories import ReferralFactory
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def referral_a(make_referral):
-    return make_referral()
+def referral_a(referrer_a):
+    return ReferralFactory.submit(referrer=referrer_a)
 
 
 @pytest.fixture
-def referral_b(make_referral, referrer_b):
-    return make_referral(referrer=referrer_b, first_name="Other", last_name="Practice")
+def referral_b(referrer_b):
+    return ReferralFactory.submit(referrer=referrer_b, first_name="Other", last_name="Practice")
 
 
 # The detail page: referrers (own organisation) and the hub; never officers or managers.
@@ -122,9 +123,9 @@ def test_the_list_has_an_empty_state(client, referrer_a):
     assert "has not made any referrals yet" in client.get("/referrals/").content.decode()
 
 
-def test_the_list_filters_by_status_pathway_and_date(client, referrer_a, make_referral):
-    falls = make_referral(pathway="falls")
-    general = make_referral(pathway="general", pathway_answers={})
+def test_the_list_filters_by_status_pathway_and_date(client, referrer_a):
+    falls = ReferralFactory.submit(referrer=referrer_a, pathway="falls")
+    general = ReferralFactory.submit(referrer=referrer_a, pathway="general", pathway_answers={})
     Referral.objects.filter(pk=general.pk).update(
         status=Status.TRIAGED, submitted_at=datetime(2024, 6, 1, 12, tzinfo=LONDON)
     )
@@ -150,9 +151,9 @@ def test_a_bad_filter_value_is_explained_beside_the_filter(client, referrer_a):
     assert "Enter a valid date" in page
 
 
-def test_the_list_is_paginated_and_keeps_the_filter(client, referrer_a, make_referral):
+def test_the_list_is_paginated_and_keeps_the_filter(client, referrer_a):
     for _ in range(27):
-        make_referral(nhs_number="")
+        ReferralFactory.submit(referrer=referrer_a, nhs_number="")
     client.force_login(referrer_a)
     first = client.get("/referrals/?pathway=falls").content.decode()
     assert "Page 1 of 2" in first
@@ -162,12 +163,10 @@ def test_the_list_is_paginated_and_keeps_the_filter(client, referrer_a, make_ref
     assert second.count('href="/referrals/') - second.count('href="/referrals/new/') >= 2
 
 
-def test_a_list_longer_than_the_count_limit_says_more_than(
-    client, referrer_a, make_referral, monkeypatch
-):
+def test_a_list_longer_than_the_count_limit_says_more_than(client, referrer_a, monkeypatch):
     monkeypatch.setattr("activeportal.lib.paging.COUNT_LIMIT", 20)
     for _ in range(27):
-        make_referral(nhs_number="")
+        ReferralFactory.submit(referrer=referrer_a, nhs_number="")
     client.force_login(referrer_a)
     first = client.get("/referrals/").content.decode()
     assert "More than 20 referrals, newest first</caption>" in first  # 21 counted: one page
@@ -181,8 +180,8 @@ def test_a_list_longer_than_the_count_limit_says_more_than(
     assert len(re.findall(r'<th scope="row"><a href="/referrals/\d+/">', second)) == 2
 
 
-def test_the_date_filters_take_whole_days_in_london_time(client, referrer_a, make_referral):
-    late = make_referral()
+def test_the_date_filters_take_whole_days_in_london_time(client, referrer_a):
+    late = ReferralFactory.submit(referrer=referrer_a)
     Referral.objects.filter(pk=late.pk).update(
         submitted_at=datetime(2024, 6, 30, 23, 30, tzinfo=LONDON)  # 22:30 UTC
     )
@@ -197,11 +196,9 @@ def test_the_date_filters_take_whole_days_in_london_time(client, referrer_a, mak
     assert not listed("submitted_to=2024-06-29")
 
 
-def test_the_list_runs_a_fixed_number_of_queries(
-    client, referrer_a, make_referral, django_assert_max_num_queries
-):
+def test_the_list_runs_a_fixed_number_of_queries(client, referrer_a, django_assert_max_num_queries):
     for _ in range(30):
-        make_referral(nhs_number="")
+        ReferralFactory.submit(referrer=referrer_a, nhs_number="")
     client.force_login(referrer_a)
     with django_assert_max_num_queries(10):
         response = client.get("/referrals/")

@@ -12,8 +12,8 @@ from referrals.intake.services import (
     referrer_organisation_for_self_referral,
 )
 from referrals.models import ReferenceSequence, Referral, ReferrerOrganisation, StatusChange
+from tests.factories import ReferralFactory, referral_data
 
-from .conftest import referral_data
 from .nhs import fake_nhs_number
 
 LONDON = ZoneInfo("Europe/London")
@@ -64,15 +64,15 @@ def test_references_count_up_within_a_financial_year_and_restart_in_the_next(
     assert ReferenceSequence.objects.get(financial_year=2024).last_number == 2
 
 
-def test_a_reference_already_taken_by_imported_history_is_skipped(make_referral, practice_a):
-    first = make_referral(nhs_number="")
+def test_a_reference_already_taken_by_imported_history_is_skipped(referrer_a, practice_a):
+    first = ReferralFactory.submit(referrer=referrer_a, nhs_number="")
     prefix = first.reference[:-6]
     Referral.objects.filter(pk=first.pk).update(reference=f"{prefix}000002")
-    assert make_referral(nhs_number="").reference == f"{prefix}000003"
+    assert ReferralFactory.submit(referrer=referrer_a, nhs_number="").reference == f"{prefix}000003"
 
 
-def test_a_valid_postcode_missing_from_the_look_up_is_accepted_and_flagged(make_referral):
-    referral = make_referral(postcode="nr99 9zz")
+def test_a_valid_postcode_missing_from_the_look_up_is_accepted_and_flagged(referrer_a):
+    referral = ReferralFactory.submit(referrer=referrer_a, postcode="nr99 9zz")
     assert referral.postcode == "NR99 9ZZ"
     assert referral.postcode_not_found is True
     assert referral.district is None
@@ -106,18 +106,28 @@ def test_another_organisations_token_is_refused(referrer_a, practice_a, referrer
         )
 
 
-def test_same_nhs_number_and_pathway_within_90_days_is_saved_but_flagged(make_referral):
-    first = make_referral()
-    second = make_referral()
+def test_same_nhs_number_and_pathway_within_90_days_is_saved_but_flagged(referrer_a):
+    first = ReferralFactory.submit(referrer=referrer_a)
+    second = ReferralFactory.submit(referrer=referrer_a)
     assert second.pk != first.pk
     assert second.possible_duplicate_of == first
     assert first.possible_duplicate_of is None
 
 
-def test_a_different_pathway_or_person_is_not_a_duplicate(make_referral):
-    make_referral(pathway="falls")
-    assert make_referral(pathway="general", pathway_answers={}).possible_duplicate_of is None
-    assert make_referral(nhs_number=fake_nhs_number(500)).possible_duplicate_of is None
+def test_a_different_pathway_or_person_is_not_a_duplicate(referrer_a):
+    ReferralFactory.submit(referrer=referrer_a, pathway="falls")
+    assert (
+        ReferralFactory.submit(
+            referrer=referrer_a, pathway="general", pathway_answers={}
+        ).possible_duplicate_of
+        is None
+    )
+    assert (
+        ReferralFactory.submit(
+            referrer=referrer_a, nhs_number=fake_nhs_number(500)
+        ).possible_duplicate_of
+        is None
+    )
 
 
 def test_a_referral_more_than_90_days_later_is_not_a_duplicate(referrer_a, practice_a):
@@ -165,8 +175,8 @@ def test_a_referrer_without_an_organisation_is_told_to_ask_for_one(referrer_a):
 
 
 @pytest.mark.parametrize("name", ["Zoë", "O'Brien-Łukasz", "Nguyễn", "李", "Siân"])
-def test_names_in_any_script_are_stored_exactly(make_referral, name):
-    referral = make_referral(first_name=name, last_name=name)
+def test_names_in_any_script_are_stored_exactly(referrer_a, name):
+    referral = ReferralFactory.submit(referrer=referrer_a, first_name=name, last_name=name)
     referral.refresh_from_db()
     assert (referral.first_name, referral.last_name) == (name, name)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import OperationalError, transaction
 
 from activeportal.lib.changes import Change, data_changed_announce
+from districts.models import District
 from funding.models import Allocation
 from referrals.models import FollowUp, Pathway, Referral, Status
 from reports import selectors, services, tasks
@@ -17,11 +19,12 @@ from reports.selectors import public_impact_figures
 from tests.factories import (
     AllocationFactory,
     DistrictFactory,
+    FollowUpFactory,
     FundingStreamFactory,
+    ReferralFactory,
     ReferrerOrganisationFactory,
+    at,
 )
-
-from .factories import FollowUpFactory, ReferralFactory, at
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +41,12 @@ def model(breckland):
     return services.social_value_model_create_default()
 
 
-def some_referrals(district, n=3, **kwargs):
+def some_referrals(district: District, n: int = 3, **kwargs: Any) -> list[Referral]:
     org = ReferrerOrganisationFactory(district=district)
-    return [ReferralFactory(organisation=org, district=district, **kwargs) for _ in range(n)]
+    return [
+        ReferralFactory(statistical=True, organisation=org, district=district, **kwargs)
+        for _ in range(n)
+    ]
 
 
 def test_the_default_model_has_the_design_parameters_and_their_sources(model):
@@ -61,8 +67,8 @@ def test_a_snapshot_holds_the_figures_and_the_investment_up_to_the_end_of_the_ye
 ):
     refs = some_referrals(breckland, 3, imd_decile=2, status=Status.ACTIVE)
     some_referrals(breckland, 1, pathway=Pathway.FALLS, imd_decile=9)
-    ReferralFactory(submitted_at=at(2023, 5, 1))
-    FollowUpFactory(referral=refs[0], minutes=200)
+    ReferralFactory(statistical=True, submitted_at=at(2023, 5, 1))
+    FollowUpFactory(referral=refs[0], completed=True, minutes=200)
     snap = services.snapshot_build(year=2024, district_id=None, model_id=model.pk)
     f = snap.figures
     assert f["referrals"] == 4
@@ -156,7 +162,7 @@ def test_making_a_copy_current_builds_a_second_snapshot_beside_the_first(model, 
 
 def test_rebuild_now_builds_every_year_and_scope_in_process(model, breckland, norwich):
     some_referrals(breckland)
-    ReferralFactory(submitted_at=at(2023, 5, 1))
+    ReferralFactory(statistical=True, submitted_at=at(2023, 5, 1))
     with django_capture_on_commit(execute=True):
         build = services.rebuild_start(reason="manual")
     build.refresh_from_db()
@@ -238,7 +244,9 @@ def test_public_impact_figures_suppress_district_cells(model, breckland, norwich
     some_referrals(breckland, 12, imd_decile=1)
     some_referrals(norwich, 3, imd_decile=8)
     some_referrals(DistrictFactory(name="Broadland"), 9, imd_decile=8)
-    FollowUpFactory(referral=ReferralFactory(district=breckland), minutes=60)
+    FollowUpFactory(
+        referral=ReferralFactory(statistical=True, district=breckland), completed=True, minutes=60
+    )
     services.snapshot_build(year=2024, district_id=None, model_id=model.pk)
     public = public_impact_figures(2024)
     assert public["label"] == "2024-25"
@@ -264,7 +272,7 @@ def test_a_rebuild_that_dies_while_writing_leaves_every_snapshot_and_job_as_they
     model, breckland, monkeypatch
 ):
     some_referrals(breckland)
-    ReferralFactory(submitted_at=at(2023, 5, 1))
+    ReferralFactory(statistical=True, submitted_at=at(2023, 5, 1))
     with django_capture_on_commit(execute=True):
         services.rebuild_start()
     before = {s.pk: s.figures for s in ImpactSnapshot.objects.all()}
@@ -325,11 +333,17 @@ def test_the_copy_and_the_values_list_read_the_same_frames(model, breckland, nor
         pytest.skip("COPY is PostgreSQL's")
     refs = some_referrals(breckland, 3, imd_decile=2, status=Status.ACTIVE)
     ReferralFactory(
-        district=None, baseline_minutes=None, has_disability=True, submitted_at=at(2025, 4, 1, 0)
+        statistical=True,
+        district=None,
+        baseline_minutes=None,
+        has_disability=True,
+        submitted_at=at(2025, 4, 1, 0),
     )
-    ReferralFactory(long_term_conditions=["diabetes"], referred_onto_activity=True)
-    FollowUpFactory(referral=refs[0], minutes=None, life_satisfaction=4)
-    FollowUpFactory(referral=refs[1], completed_on=None)
+    ReferralFactory(
+        statistical=True, long_term_conditions=["diabetes"], referred_onto_activity=True
+    )
+    FollowUpFactory(referral=refs[0], completed=True, minutes=None, life_satisfaction=4)
+    FollowUpFactory(referral=refs[1], minutes=200)
     for year, district in [(None, None), (2024, breckland.pk)]:
         copied = inputs.load_inputs(year=year, district_id=district)
         qs = Referral.objects.all()

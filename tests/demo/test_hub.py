@@ -7,8 +7,7 @@ from django.core.management import call_command
 
 from districts.models import District
 from referrals.models import ActivityOpportunity, FollowUp, Pathway, ReferralMatch, Status
-
-from .hub_factories import ReferralFactory
+from tests.factories import ReferralFactory
 
 
 @pytest.mark.django_db

@@ -11,8 +11,7 @@ from django.db import connection
 from demo import bench
 from reports import services
 from reports.models import ImpactSnapshot, SnapshotBuild
-from tests.factories import ReferrerOrganisationFactory
-from tests.reports.factories import FollowUpFactory, ReferralFactory, at
+from tests.factories import FollowUpFactory, ReferralFactory, ReferrerOrganisationFactory, at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +22,7 @@ def some_history(breckland, norwich):
     orgs = [ReferrerOrganisationFactory(district=d) for d in (breckland, norwich)]
     for i in range(30):
         referral = ReferralFactory(
+            statistical=True,
             organisation=orgs[i % 2],
             district=(breckland, norwich, None)[i % 3],
             pathway=("general", "falls", "smi")[i % 3],
@@ -32,7 +32,7 @@ def some_history(breckland, norwich):
             submitted_at=at(2023 + i % 2, 1 + i % 12, 1 + i % 27),
         )
         if i % 2:
-            FollowUpFactory(referral=referral, minutes=(i * 37) % 400)
+            FollowUpFactory(referral=referral, completed=True, minutes=(i * 37) % 400)
 
 
 def test_bench_stats_prints_the_timings_and_the_floor_agrees(some_history):
