@@ -137,3 +137,8 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Previewed and not yet imported: the manager may still confirm it."""
+        return self.status == self.Status.PREVIEWED

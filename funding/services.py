@@ -204,7 +204,7 @@ def import_confirm(*, batch: ImportBatch, user: User, replace: bool = False) -> 
     """
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
+        if not batch.awaits_confirmation:
             raise AllocationImportError("This file has already been imported.")
         earlier = (
             ImportBatch.objects.select_for_update()

@@ -356,9 +356,7 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "summary": selectors.import_batch_summary(batch=batch),
             "rows": selectors.import_preview_rows(batch=batch),
-            "earlier": selectors.import_earlier(batch=batch)
-            if batch.status == ImportBatch.Status.PREVIEWED
-            else None,
+            "earlier": selectors.import_earlier(batch=batch) if batch.awaits_confirmation else None,
         },
     )
 
