@@ -269,6 +269,13 @@ REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)
 # days for first contact; retention erases identifiable fields this many months after closing.
 HUB_DIGEST_WAITING_DAYS = env_int("HUB_DIGEST_WAITING_DAYS", 5)
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 96)
+# The hub's targets, in working days (England's bank holidays are not working days): first
+# contact within HUB_TARGET_CONTACT_DAYS of submission, a match within HUB_TARGET_MATCH_DAYS of
+# contact, the person active within HUB_TARGET_START_DAYS of the match. The queue shows each
+# referral's next step against its target and flags the overdue ones.
+HUB_TARGET_CONTACT_DAYS = env_int("HUB_TARGET_CONTACT_DAYS", 5)
+HUB_TARGET_MATCH_DAYS = env_int("HUB_TARGET_MATCH_DAYS", 10)
+HUB_TARGET_START_DAYS = env_int("HUB_TARGET_START_DAYS", 10)
 CELERY_BEAT_SCHEDULE["referrals-hub-digest"] = {
     "task": "referrals.hub_digest",
     "schedule": crontab(hour=7, minute=0),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from activeportal.lib.forms import DateInput
+from activeportal.lib.forms import DateInput, ModelForm
 from activeportal.lib.fy import fy_current
 
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
 )
 
 
-class WorkLogEntryForm(forms.ModelForm):
+class WorkLogEntryForm(ModelForm):
     class Meta:
         model = WorkLogEntry
         fields = [
@@ -68,7 +68,7 @@ class WorkLogEntryForm(forms.ModelForm):
         return data
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "type", "districts", "contact_name", "contact_email", "contact_phone"]
@@ -85,7 +85,7 @@ class PartnerForm(forms.ModelForm):
             self.initial["districts"] = self.instance.districts.filter(id__in=districts)
 
 
-class FrameworkForm(forms.ModelForm):
+class FrameworkForm(ModelForm):
     class Meta:
         model = FrameworkForAction
         fields = ["start_year", "end_year", "vision"]
@@ -98,21 +98,21 @@ class FrameworkForm(forms.ModelForm):
             self.initial.setdefault("end_year", fy_current() + 3)
 
 
-class FrameworkVisionForm(forms.ModelForm):
+class FrameworkVisionForm(ModelForm):
     class Meta:
         model = FrameworkForAction
         fields = ["vision"]
         widgets = {"vision": forms.Textarea(attrs={"rows": 3})}
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(ModelForm):
     class Meta:
         model = Priority
         fields = ["title", "evidence"]
         widgets = {"evidence": forms.Textarea(attrs={"rows": 4})}
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(ModelForm):
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -127,7 +127,7 @@ class ActionItemForm(forms.ModelForm):
             self.fields["opened_version"].required = True
 
 
-class CaseStudyForm(forms.ModelForm):
+class CaseStudyForm(ModelForm):
     class Meta:
         model = CaseStudy
         fields = [
@@ -146,7 +146,7 @@ class CaseStudyForm(forms.ModelForm):
         self.fields["district"].queryset = districts
 
 
-class TestimonialForm(forms.ModelForm):
+class TestimonialForm(ModelForm):
     class Meta:
         model = Testimonial
         fields = ["district", "programme", "text", "who", "consent_to_publish", "published"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from activeportal.lib.forms import DateInput
+from activeportal.lib.forms import DateInput, Form, ModelForm
 from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
 from activeportal.lib.money import parse_pounds
 
@@ -10,7 +10,7 @@ from .imports import MAX_FILE_BYTES
 from .models import Allocation, FundingStream
 
 
-class StreamForm(forms.ModelForm):
+class StreamForm(ModelForm):
     class Meta:
         model = FundingStream
         fields = ["name", "funder", "description"]
@@ -49,7 +49,7 @@ class PoundsField(forms.CharField):
             raise forms.ValidationError(str(error)) from error
 
 
-class AllocationForm(forms.ModelForm):
+class AllocationForm(ModelForm):
     financial_year = FinancialYearField(label="Financial year")
     amount = PoundsField(label="Amount (£)", help_text="For example 12,345.67.")
 
@@ -88,7 +88,7 @@ class _AnyStatusField(forms.ChoiceField):
         return value in Allocation.Status.values
 
 
-class AllocationStatusForm(forms.Form):
+class AllocationStatusForm(Form):
     status = _AnyStatusField(label="New status", widget=forms.RadioSelect)
 
     def __init__(self, *args, allocation: Allocation, **kwargs):
@@ -98,7 +98,7 @@ class AllocationStatusForm(forms.Form):
         ]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(
         label="Allocations file (CSV or XLSX)",
         help_text="A header row, then one allocation per row. At most 20 MB.",
@@ -112,7 +112,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class YearChoiceForm(forms.Form):
+class YearChoiceForm(Form):
     year = forms.TypedChoiceField(label="Financial year", coerce=int)
 
     def __init__(self, *args, years: list[int], **kwargs):

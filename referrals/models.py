@@ -116,6 +116,35 @@ ONTO_ACTIVITY_STATUSES = {Status.MATCHED, Status.ACTIVE, Status.COMPLETED}
 CONTACT_STATUSES = {Status.TRIAGED, Status.CONTACTED}
 # A referral is matched once the person is contacted, and may be matched again until active.
 MATCH_STATUSES = {Status.CONTACTED, Status.MATCHED}
+# The worklist: referrals waiting for the hub's next step (first contact, a match, a start).
+# Active people wait only for their follow-ups, which the follow-ups due page lists.
+WAITING_STATUSES = [Status.SUBMITTED, Status.TRIAGED, Status.CONTACTED, Status.MATCHED]
+# The referrer may withdraw a referral until the person is active.
+WITHDRAWABLE_STATUSES = set(WAITING_STATUSES)
+
+
+def next_step_due(
+    status: str, *, submitted_at: dt.datetime, status_changed_at: dt.datetime
+) -> dt.date | None:
+    """The day the hub's next step on a referral in ``status`` is due, by the targets in
+    settings (working days); None when nothing is waiting (active or closed).
+
+    First contact counts from submission (so triage does not restart the clock); a match from
+    the contact, the start from the match.
+    """
+    from django.utils import timezone
+
+    from activeportal.lib.workdays import add_working_days
+
+    if status in (Status.SUBMITTED, Status.TRIAGED):
+        since, days = submitted_at, settings.HUB_TARGET_CONTACT_DAYS
+    elif status == Status.CONTACTED:
+        since, days = status_changed_at, settings.HUB_TARGET_MATCH_DAYS
+    elif status == Status.MATCHED:
+        since, days = status_changed_at, settings.HUB_TARGET_START_DAYS
+    else:
+        return None
+    return add_working_days(timezone.localdate(since), days)
 
 
 class Referral(models.Model):
@@ -165,6 +194,11 @@ class Referral(models.Model):
         max_length=10, choices=PreferredContact.choices, blank=True
     )
     reason = models.TextField("reason for referral", blank=True)
+    preferences = models.TextField(
+        "what the person would like to do",
+        blank=True,
+        help_text="Activities, times or places the person prefers, or cannot do.",
+    )
     pathway_answers = models.JSONField(default=dict, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
@@ -188,6 +222,19 @@ class Referral(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_changed_at = models.DateTimeField()
+    next_step_due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the hub's next step is due (next_step_due); set on every save.",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        help_text="The hub worker whose caseload holds the referral.",
+    )
     referred_onto_activity = models.BooleanField(
         null=True, blank=True, help_text="Set by the history import; otherwise derived from status."
     )
@@ -253,10 +300,47 @@ class Referral(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="referral_open_dist_path_idx",
             ),
+            # The worklist in its order (next step due), whole and per caseload.
+            models.Index(
+                fields=["next_step_due_on", "id"],
+                condition=models.Q(status__in=WAITING_STATUSES),
+                name="referral_waiting_due_idx",
+            ),
+            models.Index(
+                fields=["assigned_to", "next_step_due_on", "id"],
+                condition=models.Q(status__in=WAITING_STATUSES),
+                name="referral_caseload_due_idx",
+            ),
+            # Search: by date of birth exactly (names: trigram indexes, migration 0008).
+            models.Index(fields=["date_of_birth"], name="referral_date_of_birth_idx"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        self.next_step_due_on = self.next_step_due()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_step_due_on"}
+        super().save(*args, **kwargs)
+
+    def next_step_due(self) -> dt.date | None:
+        """When the hub's next step is due (see ``next_step_due``); what save() stores."""
+        return next_step_due(
+            self.status,
+            submitted_at=self.submitted_at,
+            status_changed_at=self.status_changed_at,
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for the hub's next step (in the worklist)."""
+        return self.status in WAITING_STATUSES
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """Whether the referrer may still withdraw the referral (until the person is active)."""
+        return self.status in WITHDRAWABLE_STATUSES
 
     @property
     def baseline_level(self) -> str | None:
@@ -313,6 +397,77 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CaseloadChange(models.Model):
+    """One assignment of a referral to a hub worker, a reassignment or an unassignment."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="caseload_changes"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the referral was unassigned.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["referral", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.from_user or '—'} → {self.to_user or '—'}"
+
+
+class ReferrerNote(models.Model):
+    """Information the referrer added for the hub after submitting (shown in the history)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="referrer_notes")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: note of {self.written_at:%d %b %Y}"
+
+
+class HubSearch(models.Model):
+    """The audit record of one search of referrals by the hub: who, when, by what, what came up.
+
+    The terms themselves (names, NHS numbers) are not kept; the referrals found are.
+    """
+
+    searched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    searched_at = models.DateTimeField()
+    kinds = models.CharField(
+        max_length=100, help_text="What was searched by: reference, NHS number, name, birth date."
+    )
+    results = models.PositiveIntegerField()
+    referral_ids = models.JSONField(default=list, help_text="The referrals found (first 100).")
+
+    class Meta:
+        ordering = ["-searched_at", "-pk"]
+        verbose_name_plural = "hub searches"
+
+    def __str__(self) -> str:
+        return f"Search by {self.searched_by} at {self.searched_at:%d %b %Y %H:%M}"
 
 
 class FollowUp(models.Model):
@@ -390,6 +545,8 @@ class PostcodeLookup(models.Model):
     lsoa_code = models.CharField("LSOA code", max_length=9)
     imd_decile = models.PositiveSmallIntegerField("IMD decile")
     district_ons_code = models.CharField("district ONS code", max_length=9)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["postcode"]
@@ -440,6 +597,18 @@ class ActivityOpportunity(models.Model):
     for_smi = models.BooleanField("suits the severe-mental-illness pathway", default=False)
     day_and_time = models.CharField(max_length=120, help_text="e.g. Tuesdays 10:00–11:00")
     venue = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True, help_text="The venue's street address.")
+    postcode = models.CharField(max_length=8, blank=True, help_text="The venue's postcode.")
+    latitude = models.FloatField(
+        null=True, blank=True, help_text="Set from the postcode look-up when the postcode is in it."
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        "places",
+        null=True,
+        blank=True,
+        help_text="How many people can be matched to it at once; empty for no limit.",
+    )
     cost_per_session = models.DecimalField(
         max_digits=6, decimal_places=2, default=0, help_text="In pounds; 0 for free."
     )
@@ -543,7 +712,7 @@ class ReferrerNotificationSetting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_notices"
     )
     email_on_update = models.BooleanField(
-        "E-mail me when my referral is matched to an activity or closed", default=False
+        "E-mail me when my referral is matched to an activity or closed", default=True
     )
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from activeportal.lib.forms import ModelForm
 from funding.models import FundingStream
 
 from .models import SocialValueModel
@@ -18,7 +19,7 @@ PARAMETER_FIELDS = [
 ]
 
 
-class SocialValueModelForm(forms.ModelForm):
+class SocialValueModelForm(ModelForm):
     """The parameters of one (unlocked) version, each with its source."""
 
     investment_streams = forms.ModelMultipleChoiceField(

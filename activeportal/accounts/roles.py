@@ -132,6 +132,13 @@ def has_role(user, *roles: str) -> bool:
     return ADMIN in names or bool(names.intersection(roles))
 
 
+def hub_workers():
+    """Active users who work the hub (the hub group; admins are not offered), by name."""
+    from activeportal.accounts.models import User
+
+    return User.objects.filter(is_active=True, groups__name=HUB).distinct()
+
+
 def role_required(*roles: str) -> Callable:
     """View decorator: sign-in required, then one of ``roles`` (403 page otherwise)."""
 

@@ -4,6 +4,7 @@ from django import template
 
 from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_gbp
+from activeportal.lib.people import format_nhs_number, format_phone
 
 register = template.Library()
 
@@ -24,3 +25,15 @@ def gbp_pence(value):
 def fy(start_year):
     """{{ 2024|fy }} -> 2024-25"""
     return fy_label(int(start_year)) if start_year not in (None, "") else ""
+
+
+@register.filter
+def nhs_number(value):
+    """{{ referral.nhs_number|nhs_number }} -> 943 476 5919 (as the NHS writes it)."""
+    return format_nhs_number(value)
+
+
+@register.filter
+def phone(value):
+    """{{ referral.phone|phone }} -> 01603 123456 or 07700 900123 (UK numbers, national form)."""
+    return format_phone(value)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from activeportal.lib.forms import Form
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class HistoryUploadForm(forms.Form):
+class HistoryUploadForm(Form):
     referrals_file = forms.FileField(
         label="Referrals file (referrals.csv)",
         help_text="CSV, UTF-8, with the columns listed above.",

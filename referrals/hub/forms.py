@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from activeportal.lib.forms import DateInput
+from activeportal.lib.forms import DateInput, Form, ModelForm
 from districts.models import District
 from referrals.models import (
     ActivityOpportunity,
@@ -16,7 +16,7 @@ from referrals.models import (
 )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     """A hub action on a referral, carrying the version the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -29,6 +29,34 @@ class MoveForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CloseForm(VersionedForm):
+    """Close a referral: the closing status is in the page's address, the reason in the form."""
+
+    note = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason for closing the referral."},
+    )
+
+
+class AssignForm(VersionedForm):
+    """Put a referral on a hub worker's caseload, move it to another's, or take it off."""
+
+    assigned_to = forms.ModelChoiceField(
+        label="Caseload",
+        queryset=None,
+        required=False,
+        empty_label="Unassigned",
+        help_text="The hub worker who takes the referral forward.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from activeportal.accounts.roles import hub_workers
+
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = hub_workers()
 
 
 class ContactAttemptForm(VersionedForm):
@@ -61,7 +89,7 @@ class MatchForm(VersionedForm):
         )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     completed_on = forms.DateField(
         label="Date of the follow-up",
         widget=DateInput(),
@@ -78,7 +106,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(ModelForm):
     class Meta:
         model = ActivityOpportunity
         fields = [
@@ -114,7 +142,7 @@ class DistrictForm(VersionedForm):
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all())
 
 
-class SubjectAccessForm(forms.Form):
+class SubjectAccessForm(Form):
     q = forms.CharField(
         label="NHS number or referral reference",
         max_length=20,
@@ -122,7 +150,7 @@ class SubjectAccessForm(forms.Form):
     )
 
 
-class NotificationForm(forms.ModelForm):
+class NotificationForm(ModelForm):
     class Meta:
         model = ReferrerNotificationSetting
         fields = ["email_on_update"]

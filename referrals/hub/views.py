@@ -26,6 +26,7 @@ from referrals.filters import OpportunityFilter, TriageFilter
 from referrals.hub import selectors
 from referrals.hub import services as workflow
 from referrals.hub.forms import (
+    CloseForm,
     ContactAttemptForm,
     DistrictForm,
     FollowUpForm,
@@ -171,10 +172,7 @@ def referral_close(request: AuthenticatedHttpRequest, pk: int, to_status: str) -
     referral = get_object_or_404(Referral, pk=pk)
     if to_status not in CLOSED_STATUSES:
         raise Http404("No such action.")
-    form = MoveForm(_posted(request), initial={"version": referral.version})
-    form.fields["note"].label = "Reason"
-    form.fields["note"].required = True
-    form.fields["note"].error_messages["required"] = "Give a reason for closing the referral."
+    form = CloseForm(_posted(request), initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         moved = form_call(
             form,

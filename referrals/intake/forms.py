@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from activeportal.lib.forms import DateInput
+from activeportal.lib.forms import DateInput, Form
 from referrals.models import MINUTES_IN_A_WEEK, LongTermCondition, Pathway, Referral
 from referrals.validators import (
     normalise_nhs_number,
@@ -71,7 +71,7 @@ FALLS_SECTION = "Falls prevention pathway only"
 SMI_SECTION = "Stable severe mental illness pathway only"
 
 
-class _PersonForm(forms.Form):
+class _PersonForm(Form):
     """Fields and rules shared by both forms: who the person is and how to reach them."""
 
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)

@@ -11,8 +11,16 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from activeportal.accounts import roles
-from referrals.models import ContactAttempt, FollowUp, ReferrerNotificationSetting, Status
+from referrals.hub import services as workflow
+from referrals.models import (
+    CLOSED_STATUSES,
+    ContactAttempt,
+    FollowUp,
+    ReferrerNotificationSetting,
+    Status,
+)
 from tests.factories import ActivityOpportunityFactory, ContactAttemptFactory, ReferralFactory
+from tests.pages import form_of
 
 HUB_ROLES = {roles.HUB, roles.ADMIN}
 
@@ -218,16 +226,51 @@ def test_an_illegal_or_stale_move_is_refused_with_a_message(client, hub_user, re
 def test_closing_asks_for_a_reason_beside_the_field(client, hub_user, referral):
     client.force_login(hub_user)
     url = f"/referrals/hub/{referral.pk}/close/ineligible/"
-    response = client.post(url, {"to_status": "ineligible", "version": 1, "note": ""})
+    form = form_of(client.get(url), button="Close as ineligible")
+    response = form.submit(client, note="")
     assert response.status_code == 200
     assert "Give a reason for closing the referral." in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
-    response = client.post(url, {"to_status": "ineligible", "version": 1, "note": "Under 16."})
-    assert response.status_code == 302
+    form = form_of(response, button="Close as ineligible")
+    response = form.submit(client, note="Under 16.", follow=True)
+    assert "is closed: Ineligible." in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.INELIGIBLE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("to_status", sorted(CLOSED_STATUSES))
+def test_every_closing_page_closes_with_what_it_renders(client, hub_user, referral, to_status):
+    """The page's own form, hidden inputs as rendered, closes the referral (once it was not)."""
+    needed = workflow.FAILED_ATTEMPTS_FOR_UNABLE_TO_CONTACT
+    from_status = next(s for s in Status if workflow.is_legal(s, to_status, failed=needed))
+    referral = ReferralFactory(status=from_status, organisation=referral.organisation)
+    if to_status == Status.UNABLE_TO_CONTACT:
+        for _ in range(needed):
+            ContactAttemptFactory(referral=referral, outcome=ContactAttempt.Outcome.NO_ANSWER)
+    client.force_login(hub_user)
+    page = client.get(f"/referrals/hub/{referral.pk}/close/{to_status}/")
+    label = Status(to_status).label
+    form = form_of(page, button=f"Close as {label.lower()}")
+    response = form.submit(client, note="As agreed with the person.", follow=True)
+    assert f"{referral.reference} is closed: {label}." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == to_status
+
+
+@pytest.mark.django_db
+def test_a_stale_closing_page_says_so_instead_of_reloading_silently(client, hub_user, referral):
+    client.force_login(hub_user)
+    url = f"/referrals/hub/{referral.pk}/close/withdrawn/"
+    form = form_of(client.get(url), button="Close as withdrawn")
+    form.fields["version"] = ["not a number"]  # what a tampered or broken page would send
+    response = form.submit(client, note="Moved away.")
+    assert response.status_code == 200
+    assert "Reload the page and try again." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
 
 
 @pytest.mark.django_db
