@@ -29,6 +29,17 @@ from .factories import (
     ReferrerOrganisationFactory,
     UserFactory,
 )
+from .form_coverage import FormCoverageCheck
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # Every form of every page served, to the test client and to the browser, is recorded so
+    # that a whole-suite run fails when one has no browser test (tests/form_coverage.py).
+    from django.conf import settings
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.form_coverage.FormRecordingMiddleware"]
+    config.pluginmanager.register(FormCoverageCheck(config), "form-coverage")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -36,7 +36,10 @@ from referrals.models import (
     ContactAttempt,
     FollowUp,
     Pathway,
+    PostcodeLookup,
     Referral,
+    ReferralMatch,
+    ReferrerNote,
     ReferrerOrganisation,
     Status,
     StatusChange,
@@ -286,3 +289,36 @@ class ContactAttemptFactory(factory.django.DjangoModelFactory):
     referral = factory.SubFactory(ReferralFactory)
     made_at = factory.LazyFunction(timezone.now)
     outcome = ContactAttempt.Outcome.NO_ANSWER
+
+
+class ReferralMatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralMatch
+
+    referral = factory.SubFactory(ReferralFactory, status=Status.MATCHED)
+    opportunity = factory.SubFactory(ActivityOpportunityFactory)
+    matched_at = factory.LazyFunction(timezone.now)
+
+
+class ReferrerNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferrerNote
+
+    referral = factory.SubFactory(ReferralFactory)
+    written_at = factory.LazyFunction(timezone.now)
+    text = "The patient now uses a walking stick."
+
+
+class PostcodeLookupFactory(factory.django.DjangoModelFactory):
+    """A postcode in Norwich, placed on the map (latitude and longitude as the ONS gives them)."""
+
+    class Meta:
+        model = PostcodeLookup
+        django_get_or_create = ("postcode",)
+
+    postcode = "NR1 3AB"
+    lsoa_code = "E01026777"
+    imd_decile = 2
+    district_ons_code = "E07000148"
+    latitude = 52.6245
+    longitude = 1.3050

@@ -423,6 +423,8 @@ def referral_history_import(*, batch: HistoryImportBatch, user: User) -> History
                 referred_onto_activity=r["referred_onto_activity"],
             )
             referral.clean_fields(exclude=["organisation", "district"])
+            # bulk_create does not call save(), which is what sets this field.
+            referral.next_step_due_on = referral.next_step_due()
             referrals.append(referral)
         Referral.objects.bulk_create(referrals, batch_size=500)
         by_reference = dict(

@@ -7,6 +7,7 @@ conditional UPDATE, so two hub users acting on the same referral cannot both mov
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.errors import DomainError, full_clean_or_raise
 from referrals.models import (
     CLOSED_STATUSES,
@@ -26,11 +26,14 @@ from referrals.models import (
     ContactAttempt,
     FollowUp,
     HubDigest,
+    HubSearch,
     Referral,
     ReferralMatch,
+    ReferrerNote,
     Status,
     StatusChange,
 )
+from referrals.moves import StaleReferral, status_move_record
 from referrals.tasks import referral_notify_referrer
 
 if TYPE_CHECKING:
@@ -143,29 +146,20 @@ def _move(
         raise WorkflowError(_illegal_message(referral, to_status, failed=failed))
     if to_status in CLOSED_STATUSES and not note.strip():
         raise WorkflowError("Give a reason for closing the referral.", field="note")
-    now = timezone.now()
-    # The conditional UPDATE is the lock: a second user's move with the same version finds
-    # no row (PostgreSQL re-checks the WHERE after the first transaction commits).
-    updated = Referral.objects.filter(
-        pk=referral.pk, version=expected_version, status=referral.status
-    ).update(status=to_status, status_changed_at=now, version=F("version") + 1, updated_at=now)
-    if updated != 1:
-        raise WorkflowError(STALE_MESSAGE)
-    StatusChange.objects.create(
-        referral=referral,
-        from_status=referral.status,
-        to_status=to_status,
-        changed_by=user,
-        changed_at=now,
-        note=note.strip(),
-    )
-    referral.status, referral.status_changed_at = to_status, now
-    referral.version = expected_version + 1
+    try:
+        change = status_move_record(
+            referral=referral,
+            to_status=to_status,
+            user=user,
+            note=note,
+            expected_version=expected_version,
+        )
+    except StaleReferral:
+        raise WorkflowError(STALE_MESSAGE) from None
     if to_status == S.ACTIVE:
-        follow_ups_schedule(referral=referral, activated_on=timezone.localdate(now))
+        follow_ups_schedule(referral=referral, activated_on=timezone.localdate(change.changed_at))
     if to_status in NOTIFY_REFERRER_ON and referral.referrer_id:
         referral_notify_referrer.delay_on_commit(referral.pk, to_status)
-    data_changed_announce(kind=Change.REFERRAL_MOVED, financial_years={referral.financial_year})
 
 
 def referral_move(
@@ -412,6 +406,7 @@ IDENTIFIABLE_BLANKS = {
     "phone": "",
     "email": "",
     "reason": "",
+    "preferences": "",
 }
 
 
@@ -449,6 +444,7 @@ def referrals_erase_closed(*, now: dt.datetime | None = None) -> int:
             )
             ContactAttempt.objects.filter(referral_id=pk).update(note="")
             StatusChange.objects.filter(referral_id=pk).update(note="")
+            ReferrerNote.objects.filter(referral_id=pk).update(text="")
             ReferralMatch.objects.filter(referral_id=pk).update(note="", exception_reason="")
         erased += 1
     return erased
@@ -519,7 +515,8 @@ def hub_digest_send(*, today: dt.date | None = None) -> HubDigest:
 
 
 def referrer_notify(*, referral_id: int, status: str) -> bool:
-    """E-mail the referrer who opted in that their referral moved; True when sent.
+    """E-mail the referrer that their referral moved, unless they turned notices off; True
+    when sent. A referrer who never visited the notices page has them on (the default).
 
     The e-mail carries the reference and the status in words, nothing about the person.
     """
@@ -527,8 +524,10 @@ def referrer_notify(*, referral_id: int, status: str) -> bool:
 
     referral = Referral.objects.select_related("referrer__referral_notices").get(pk=referral_id)
     referrer = referral.referrer
-    notices = getattr(referrer, "referral_notices", None) if referrer else None
-    if not (notices and notices.email_on_update and referrer.is_active and referrer.email):
+    if referrer is None or not (referrer.is_active and referrer.email):
+        return False
+    notices = getattr(referrer, "referral_notices", None)  # no row yet: the default, on
+    if notices is not None and not notices.email_on_update:
         return False
     label = Status(status).label
     what = "has been matched to an activity" if status == S.MATCHED else f"is closed: {label}"
@@ -536,11 +535,29 @@ def referrer_notify(*, referral_id: int, status: str) -> bool:
         subject=f"Referral {referral.reference}: {label}",
         message=(
             f"Your referral {referral.reference} {what}.\n\n"
-            "Sign in to ActivePortal to see its status. You receive this e-mail because you "
-            "asked to hear when your referrals are matched or closed; you can turn it off on "
-            "the e-mail notices page.\n"
+            "Sign in to ActivePortal to see its status. You receive this e-mail because "
+            "e-mail notices of your referrals are on (they are unless you turn them off); you "
+            "can turn them off on the e-mail notices page.\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[referrer.email],
     )
     return True
+
+
+# The audit of searches: the first this many referrals found are recorded.
+SEARCH_IDS_KEPT = 100
+
+
+def search_record(
+    *, user: User, kinds: Iterable[str], results: int, referral_ids: Iterable[int]
+) -> HubSearch:
+    """Write the audit record of one search of referrals: who, when, by what kinds of term and
+    which referrals came up (the first SEARCH_IDS_KEPT). The terms themselves are not kept."""
+    return HubSearch.objects.create(
+        searched_by=user,
+        searched_at=timezone.now(),
+        kinds=", ".join(kinds),
+        results=results,
+        referral_ids=list(referral_ids)[:SEARCH_IDS_KEPT],
+    )

@@ -6,7 +6,9 @@ from referrals.hub import views
 
 urlpatterns = [
     path("triage/", views.triage, name="triage"),
+    path("triage/assign/", views.bulk_assign, name="hub-bulk-assign"),
     path("hub/<int:pk>/", views.referral_detail, name="hub-referral"),
+    path("hub/<int:pk>/assign/", views.referral_assign, name="hub-assign"),
     path("hub/<int:pk>/move/", views.referral_move, name="hub-move"),
     path("hub/<int:pk>/close/<str:to_status>/", views.referral_close, name="hub-close"),
     path("hub/<int:pk>/contact/", views.contact_attempt_add, name="hub-contact"),

@@ -5,6 +5,7 @@ Hub pages answer 404 to signed-in users without the hub role, so their addresses
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -15,17 +16,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
 from activeportal.lib.errors import form_call, message_call
 from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.paging import page_of
-from referrals.filters import OpportunityFilter, TriageFilter
-from referrals.hub import selectors
+from referrals import questions
+from referrals.filters import FollowUpFilter, OpportunityFilter, TriageFilter
+from referrals.hub import caseloads, places, selectors
 from referrals.hub import services as workflow
 from referrals.hub.forms import (
+    AssignForm,
+    BulkAssignForm,
     CloseForm,
     ContactAttemptForm,
     DistrictForm,
@@ -44,6 +50,7 @@ from referrals.models import (
     ReferrerNotificationSetting,
     Status,
 )
+from referrals.search import search_terms
 
 PAGE_SIZE = 25
 # A filtered triage queue is counted up to this many rows (40 pages); past it, "more than".
@@ -72,44 +79,154 @@ def _referral(pk: int) -> Referral:
 
 @hub_required
 def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The hub's home: open referrals oldest first, filtered, with counts per status."""
-    filters = TriageFilter(request.GET or None, queryset=selectors.triage_queue())
+    """The hub's worklist: referrals waiting for the hub's next step, new ones first, then by
+    when that step is due; a search looks through every referral and is audit-logged."""
+    filters = TriageFilter(request.GET or None, queryset=Referral.objects.none(), request=request)
+    cleaned = _cleaned(filters)
+    query, status = cleaned.get("q") or "", cleaned.get("status") or ""
     counts = selectors.status_counts()
-    page = page_of(
-        request,
-        filters.qs,
-        PAGE_SIZE,
+    referrals = selectors.triage_queue(
+        narrow=filters.filter_queryset if cleaned else (lambda queryset: queryset),
+        query=query,
+        status=status,
         limit=QUEUE_COUNT_LIMIT,
-        count=_queue_count(filters, counts),
+        new_count=_queue_count(filters, counts, only=Status.SUBMITTED),
     )
+    searching = not isinstance(referrals, selectors.Worklist)
+    count = None if searching else _queue_count(filters, counts)
+    page = page_of(request, referrals, PAGE_SIZE, limit=QUEUE_COUNT_LIMIT, count=count)
+    if query:
+        workflow.search_record(
+            user=request.user,
+            kinds=search_terms(query).kinds,
+            results=referrals.count(),  # counted up to QUEUE_COUNT_LIMIT + 1
+            referral_ids=referrals.ids,
+        )
+    today = timezone.localdate()
     return render(
         request,
         "referrals/triage.html",
         {
             "filters": filters,
             "page": page,
+            "rows": selectors.queue_rows(page.object_list, today=today),
+            "searching": searching,
+            "query": query,
+            "filtered": bool(_used(filters) - {"q"}),
+            "section": {"mine": "mine", "unassigned": "unassigned"}.get(
+                cleaned.get("caseload"), "triage"
+            ),
             "counts": counts,
             "follow_ups_due": selectors.follow_ups_due_count(),
-            "now": timezone.now(),
+            "bulk_form": BulkAssignForm(initial={"next": request.get_full_path()}),
         },
     )
 
 
-def _queue_count(filters: TriageFilter, counts: list[dict]) -> int | None:
-    """The queue's length from the counts per status when no other filter is on and they are
-    exact, else None (the paginator then counts, up to its limit)."""
-    used = {name for name in filters.filters if filters.data.get(name)}
+def _cleaned(filters: TriageFilter) -> dict:
+    """The filters' valid values ({} when none are given); an invalid one is left out."""
+    if not filters.is_bound:
+        return {}
+    filters.is_valid()
+    return filters.form.cleaned_data
+
+
+def _used(filters: TriageFilter) -> set[str]:
+    """The names of the filters given a value."""
+    return {name for name in filters.filters if filters.data.get(name)}
+
+
+def _queue_count(
+    filters: TriageFilter, counts: list[dict], *, only: str | None = None
+) -> int | None:
+    """The worklist's length (of status ``only``, if given) from the counts per status when no
+    filter but the status is on and they are exact, else None (then it is counted)."""
+    used = _used(filters)
     if not used or (used == {"status"} and filters.is_valid()):
         status = filters.form.cleaned_data.get("status") if used else None
-        wanted = [c for c in counts if not status or c["status"] == status]
+        wanted = [
+            c
+            for c in counts
+            if (not status or c["status"] == status) and (only is None or c["status"] == only)
+        ]
         if all(c["exact"] for c in wanted):
             return sum(c["count"] for c in wanted)
     return None
 
 
 @hub_required
+@require_POST
+def bulk_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Put the referrals ticked in the queue on one hub worker's caseload (or on none), then
+    go back to the same view of the queue."""
+    form = BulkAssignForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("referrals:triage")
+    if not form.is_valid():
+        messages.error(request, _errors_in_words(form))
+        return redirect(back)
+    to_user = form.cleaned_data["assigned_to"]
+    result = message_call(
+        request,
+        caseloads.bulk_assign,
+        referrals=form.cleaned_data["referrals"],
+        to_user=to_user,
+        by=request.user,
+    )
+    if result is not None:
+        messages.success(request, _assigned_in_words(result, to_user))
+    return redirect(back)
+
+
+def _assigned_in_words(result: caseloads.BulkAssignResult, to_user) -> str:
+    n = result.assigned
+    text = f"{n} referral{'' if n == 1 else 's'} " + (
+        f"assigned to {to_user}." if to_user else "unassigned."
+    )
+    if result.unchanged:
+        already = f"on {to_user}'s caseload" if to_user else "unassigned"
+        was = "was" if result.unchanged == 1 else "were"
+        text += f" {result.unchanged} {was} {already} already."
+    return text
+
+
+def _errors_in_words(form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+@hub_required
+@require_POST
+def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Put one referral on a hub worker's caseload, move it to another's, or take it off."""
+    referral = get_object_or_404(Referral.objects.select_related("assigned_to"), pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _referral_page(request, pk, assign_form=form)
+    to_user = form.cleaned_data["assigned_to"]
+    changed = form_call(form, caseloads.assign, referral=referral, to_user=to_user, by=request.user)
+    if changed is None:
+        return _referral_page(request, pk, assign_form=form)
+    if changed:
+        messages.success(
+            request,
+            f"{referral.reference} is now on {to_user}'s caseload."
+            if to_user
+            else f"{referral.reference} is now unassigned.",
+        )
+    else:
+        messages.info(request, "The caseload was already that; nothing changed.")
+    return redirect(reverse("referrals:hub-referral", args=[pk]) + "#caseload")
+
+
+@hub_required
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything about one referral for the hub; each view is written to the audit trail."""
+    return _referral_page(request, pk)
+
+
+def _referral_page(request: AuthenticatedHttpRequest, pk: int, **forms) -> HttpResponse:
+    """The referral's page, with ``forms`` (bound, with their errors) in place of fresh ones."""
     referral = _referral(pk)
     accessed.send(sender=Referral, instance=referral)
     version = {"version": referral.version}
@@ -124,22 +241,18 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "district_form": DistrictForm(initial={**version, "district": referral.district_id}),
             "matches": list(referral.matches.all()),
             "follow_ups": list(referral.follow_ups.all()),
-            "answers": _answers(referral.pathway_answers),
+            "notes": list(referral.referrer_notes.all()),
+            "answers": questions.pathway_answers_in_words(referral.pathway_answers),
+            "red_flags": questions.red_flags_in_words(referral.pathway_answers),
+            "conditions": questions.conditions_in_words(referral.long_term_conditions),
+            "disability": questions.DISABILITY_WORDS[referral.has_disability],
+            "assign_form": AssignForm(
+                initial={"version": referral.version, "assigned_to": referral.assigned_to_id}
+            ),
+            "caseload_changes": list(referral.caseload_changes.all()),
+            **forms,
         },
     )
-
-
-def _answers(answers: object) -> list[tuple[str, str]]:
-    if not isinstance(answers, dict):
-        return []
-    rows = []
-    for key, value in answers.items():
-        if isinstance(value, bool):
-            value = "Yes" if value else "No"
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        rows.append((str(key).replace("_", " ").capitalize(), str(value)))
-    return rows
 
 
 @hub_required
@@ -205,8 +318,7 @@ def contact_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     referral = get_object_or_404(Referral, pk=pk)
     form = ContactAttemptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how you tried and the outcome of the contact attempt.")
-        return redirect("referrals:hub-referral", pk=pk)
+        return _referral_page(request, pk, contact_form=form)
     attempt = message_call(
         request,
         workflow.contact_attempt_record,
@@ -229,8 +341,7 @@ def referral_district(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     referral = get_object_or_404(Referral, pk=pk)
     form = DistrictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a district.")
-        return redirect("referrals:hub-referral", pk=pk)
+        return _referral_page(request, pk, district_form=form)
     changed = message_call(
         request,
         workflow.referral_set_district,
@@ -253,7 +364,7 @@ def referral_match(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunities = selectors.opportunities_for(referral=referral, show_all=show_all)
     form = MatchForm(
         _posted(request),
-        opportunities=opportunities,
+        opportunities=places.with_places_taken(opportunities, excluding=referral),
         initial={"version": referral.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -270,6 +381,7 @@ def referral_match(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if match is not None:
             messages.success(request, f"Matched to {match.opportunity.activity}.")
             return redirect("referrals:hub-referral", pk=pk)
+    chosen = str(form["opportunity"].value() or "")
     return render(
         request,
         "referrals/hub/referral_match.html",
@@ -277,7 +389,8 @@ def referral_match(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "form": form,
             "show_all": show_all,
-            "has_choices": opportunities.exists(),
+            "choices": places.choices_for(referral=referral, opportunities=opportunities),
+            "chosen": chosen,
         },
     )
 
@@ -288,14 +401,14 @@ def follow_up_record(request: AuthenticatedHttpRequest, pk: int, follow_up_pk: i
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("referral"), pk=follow_up_pk, referral_id=pk
     )
-    form = FollowUpForm(_posted(request))
+    form = FollowUpForm(_posted(request), due_on=follow_up.due_on)
     if request.method == "POST" and form.is_valid():
         recorded = form_call(
             form,
             workflow.follow_up_record,
             follow_up=follow_up,
             user=request.user,
-            **form.cleaned_data,
+            **form.record(),
         )
         if recorded is not None:
             messages.success(request, f"{follow_up.get_timepoint_display()} follow-up recorded.")
@@ -309,13 +422,25 @@ def follow_up_record(request: AuthenticatedHttpRequest, pk: int, follow_up_pk: i
 
 @hub_required
 def follow_ups_due(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Follow-ups due today or overdue, oldest first."""
-    page = page_of(request, selectors.follow_ups_due(), PAGE_SIZE)
+    """Follow-ups due today or overdue, oldest first, filtered by district, timepoint and
+    whether they are overdue."""
+    today = timezone.localdate()
+    filters = FollowUpFilter(request.GET or None, queryset=selectors.follow_ups_due(today=today))
+    page = page_of(request, filters.qs, PAGE_SIZE)
+    rows = [(f, _lateness(f.due_on, today)) for f in page.object_list]
     return render(
         request,
         "referrals/hub/follow_ups_due.html",
-        {"page": page, "today": timezone.localdate()},
+        {"filters": filters, "page": page, "rows": rows, "today": today},
     )
+
+
+def _lateness(due_on: dt.date, today: dt.date) -> str:
+    """'Overdue by 5 days', 'Overdue by 1 day' or 'Due today'."""
+    days = (today - due_on).days
+    if days <= 0:
+        return "Due today"
+    return f"Overdue by {days} day{'s' if days != 1 else ''}"
 
 
 @hub_required
@@ -333,13 +458,23 @@ def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def opportunity_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add an activity to the directory, or change one."""
     opportunity = get_object_or_404(ActivityOpportunity, pk=pk) if pk else None
+    unplaced = bool(opportunity and opportunity.postcode and opportunity.latitude is None)
     form = OpportunityForm(_posted(request), instance=opportunity)
     if request.method == "POST" and form.is_valid():
-        opportunity = form.save()
+        opportunity = form.save(commit=False)
+        placed = places.opportunity_save(opportunity=opportunity)
         messages.success(request, f"Saved “{opportunity.activity}”.")
+        if opportunity.postcode and not placed:
+            messages.warning(
+                request,
+                f"The postcode {opportunity.postcode} is not in the look-up: distance will not "
+                "be shown on the match page.",
+            )
         return redirect("referrals:hub-activities")
     return render(
-        request, "referrals/hub/opportunity_form.html", {"form": form, "opportunity": opportunity}
+        request,
+        "referrals/hub/opportunity_form.html",
+        {"form": form, "opportunity": opportunity, "unplaced": unplaced},
     )
 
 
@@ -429,19 +564,26 @@ def _subject_record(referral: Referral) -> dict:
 
 @role_required(REFERRER)
 def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A referrer's choice to hear by e-mail when their referrals are matched or closed."""
-    setting, _ = ReferrerNotificationSetting.objects.get_or_create(user=request.user)
+    """A referrer's e-mails about their referrals being matched or closed: on unless they
+    turn them off (a referrer without a saved choice has them on; saving creates the row)."""
+    setting = ReferrerNotificationSetting.objects.filter(
+        user=request.user
+    ).first() or ReferrerNotificationSetting(user=request.user)
     form = NotificationForm(_posted(request), instance=setting)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
             request,
-            "You will be e-mailed when your referrals are matched or closed."
+            "E-mails are on. You will be e-mailed when your referrals are matched or closed."
             if setting.email_on_update
-            else "You will not be e-mailed about your referrals.",
+            else "E-mails are off. You will not be e-mailed about your referrals.",
         )
         return redirect("referrals:notifications")
-    return render(request, "referrals/hub/notification_settings.html", {"form": form})
+    return render(
+        request,
+        "referrals/hub/notification_settings.html",
+        {"form": form, "emails_on": setting.email_on_update},
+    )
 
 
 def _posted(request: HttpRequest):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,53 +14,12 @@ from django.utils import timezone
 
 from activeportal.lib.forms import DateInput, Form
 from referrals.models import MINUTES_IN_A_WEEK, LongTermCondition, Pathway, Referral
+from referrals.questions import PATHWAY_QUESTIONS, RED_FLAGS, RedFlag
 from referrals.validators import (
     normalise_nhs_number,
     normalise_postcode,
     normalise_uk_phone,
     validate_date_of_birth,
-)
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    code: str
-    question: str
-    condition: str
-    advice: str
-
-
-# A yes to any of these means physical activity is not safe until the person has been reviewed.
-RED_FLAGS = (
-    RedFlag(
-        "unstable_angina",
-        "Does the patient have unstable angina?",
-        "unstable angina",
-        "Review their angina and treatment; refer again once it has been stable for at least "
-        "4 weeks.",
-    ),
-    RedFlag(
-        "uncontrolled_blood_pressure",
-        "Is the patient's blood pressure uncontrolled (resting 180/100 mmHg or higher)?",
-        "uncontrolled blood pressure",
-        "Bring their blood pressure under control first; refer again when it is below "
-        "180/100 mmHg at rest.",
-    ),
-    RedFlag(
-        "chest_pain_on_exertion",
-        "Does the patient get chest pain on exertion?",
-        "chest pain on exertion",
-        "Assess the chest pain through your usual cardiac pathway (same day if it is new or "
-        "getting worse); refer again once the cause is known and it is managed.",
-    ),
-    RedFlag(
-        "uncontrolled_arrhythmia",
-        "Does the patient have an uncontrolled heart rhythm problem, or faint or feel dizzy on "
-        "exertion?",
-        "an uncontrolled heart rhythm problem or fainting on exertion",
-        "Investigate and treat the rhythm problem or fainting first; refer again once it is "
-        "controlled.",
-    ),
 )
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -176,16 +134,22 @@ class ReferralForm(_PersonForm):
         help_text="Tick all that apply; none if none.",
     )
     falls_last_12_months = forms.IntegerField(
-        label="Falls in the last 12 months", min_value=0, max_value=365, required=False
+        label=PATHWAY_QUESTIONS["falls_last_12_months"], min_value=0, max_value=365, required=False
     )
     care_coordinator_name = forms.CharField(
-        label="Care coordinator's name", max_length=100, required=False
+        label=PATHWAY_QUESTIONS["care_coordinator_name"], max_length=100, required=False
     )
     care_coordinator_contact = forms.CharField(
-        label="Care coordinator's phone or email", max_length=200, required=False
+        label=PATHWAY_QUESTIONS["care_coordinator_contact"], max_length=200, required=False
     )
     stable_three_months = forms.BooleanField(
-        label="The patient has been stable for at least 3 months", required=False
+        label=PATHWAY_QUESTIONS["stable_three_months"], required=False
+    )
+    preferences = forms.CharField(
+        label="What the person would like to do (optional)",
+        help_text="Activities, times or places they prefer, or cannot do.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -232,6 +196,7 @@ class ReferralForm(_PersonForm):
                 "has_disability",
                 "baseline_minutes",
                 "reason",
+                "preferences",
             ),
             Fieldset(
                 "Red-flag screening",
@@ -289,6 +254,7 @@ class ReferralForm(_PersonForm):
         return {
             **self.person_data(),
             "pathway": pathway,
+            "preferences": data["preferences"].strip(),
             "long_term_conditions": list(data["long_term_conditions"]),
             "pathway_answers": answers,
             "red_flags": {flag.code: False for flag in RED_FLAGS},
@@ -356,3 +322,26 @@ class SelfReferralForm(_PersonForm):
     def referral_data(self) -> dict[str, Any]:
         """The validated form in the shape ``referral_submit`` takes."""
         return {**self.person_data(), "pathway": Pathway.GENERAL, "long_term_conditions": []}
+
+
+class WithdrawForm(Form):
+    """The referrer's confirmation of a withdrawal, with the reason the hub will read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Why the referral is withdrawn; the hub sees it in the referral's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for withdrawing the referral."},
+    )
+
+
+class ReferrerNoteForm(Form):
+    """Information the referrer adds for the hub to an open referral."""
+
+    text = forms.CharField(
+        label="Note for the hub",
+        help_text="The hub sees it in the referral's history. It is part of the referral record.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the information for the hub."},
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from activeportal.accounts import roles
-from referrals.models import Referral
+from referrals.models import Referral, ReferrerNote, StatusChange
 
 if TYPE_CHECKING:
     from activeportal.accounts.models import User
@@ -29,7 +31,30 @@ def referral_get_for_user(*, user: User, pk: int) -> Referral | None:
     not see it (the view answers 404 either way, so ids are not confirmed)."""
     return (
         referral_list_for_user(user=user)
-        .prefetch_related("status_changes__changed_by")
+        .prefetch_related(
+            "status_changes__changed_by",
+            Prefetch("referrer_notes", queryset=ReferrerNote.objects.select_related("written_by")),
+        )
         .filter(pk=pk)
         .first()
+    )
+
+
+# How far back the referrer's "Recent updates" reach.
+RECENT_UPDATES_DAYS = 30
+
+
+def status_updates_for_user(
+    *, user: User, now: dt.datetime | None = None
+) -> QuerySet[StatusChange]:
+    """The status moves of the referrals ``user`` may see in the last RECENT_UPDATES_DAYS,
+    newest first, with their referral; the first status (submitted) is not an update."""
+    since = (now or timezone.now()) - dt.timedelta(days=RECENT_UPDATES_DAYS)
+    return (
+        StatusChange.objects.filter(
+            referral__in=referral_list_for_user(user=user).values("pk"), changed_at__gte=since
+        )
+        .exclude(from_status="")
+        .select_related("referral")
+        .order_by("-changed_at", "-pk")
     )

@@ -1,4 +1,5 @@
-"""Writes of the referrals app: submitting a referral (from the form or the public page)."""
+"""Writes of intake: submitting a referral (from the form or the public page), and what the
+referrer may do with it afterwards (withdraw it, add information for the hub)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from referrals.models import (
     PostcodeLookup,
     ReferenceSequence,
     Referral,
+    ReferrerNote,
     ReferrerOrganisation,
     Status,
     StatusChange,
 )
+from referrals.moves import StaleReferral, status_move_record
 from referrals.validators import normalise_nhs_number, normalise_postcode, validate_date_of_birth
 
 REFERENCE_PREFIX = "ANW"
@@ -40,6 +43,7 @@ _COPIED_FIELDS = (
     "email",
     "preferred_contact",
     "reason",
+    "preferences",
     "long_term_conditions",
     "has_disability",
     "baseline_minutes",
@@ -137,6 +141,62 @@ def referral_submit(
         note=f"Submitted through the {referral.get_source_display().lower()}.",
     )
     return referral
+
+
+STALE_MESSAGE = (
+    "This referral changed since you opened it (the hub may be working on it). "
+    "Reload the page to see its current state, then try again."
+)
+
+
+def referral_withdraw(
+    *, referral: Referral, user: User, reason: str, expected_version: int
+) -> Referral:
+    """Withdraw ``referral`` for the referrer, while the person is not yet active.
+
+    Recorded as the hub's moves are: a StatusChange by ``user`` with the reason as its note,
+    and ``version`` bumped by one conditional UPDATE (referrals.moves), so a move the hub makes
+    meanwhile wins and this one is refused. (The hub's workflow is not imported here: intake and
+    the hub are independent; tests check its TRANSITIONS allow every move this makes.)
+    """
+    if not referral.may_be_withdrawn:
+        raise ReferralError(
+            f"This referral is “{Status(referral.status).label}”: it can no longer be "
+            "withdrawn. Contact the hub if the person should stop."
+        )
+    if not reason.strip():
+        raise ReferralError("Give the reason for withdrawing the referral.", field="reason")
+    if referral.version != expected_version:
+        raise ReferralError(STALE_MESSAGE)
+    with transaction.atomic():
+        try:
+            status_move_record(
+                referral=referral,
+                to_status=Status.WITHDRAWN,
+                user=user,
+                note=reason,
+                expected_version=expected_version,
+            )
+        except StaleReferral:
+            raise ReferralError(STALE_MESSAGE) from None
+    return referral
+
+
+def referrer_note_add(*, referral: Referral, user: User, text: str) -> ReferrerNote:
+    """Add information for the hub to an open referral; the hub sees it in the history."""
+    if referral.is_closed:
+        raise ReferralError(
+            f"This referral is closed ({Status(referral.status).label}): notes can no longer "
+            "be added."
+        )
+    if not text.strip():
+        raise ReferralError("Write the information for the hub.", field="text")
+    note = ReferrerNote(
+        referral=referral, written_by=user, written_at=timezone.now(), text=text.strip()
+    )
+    full_clean_or_raise(note, ReferralError, exclude=["referral", "written_by"])
+    note.save()
+    return note
 
 
 def referrer_organisation_for_self_referral() -> ReferrerOrganisation:

@@ -7,28 +7,49 @@ import uuid
 from auditlog.signals import accessed
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from activeportal.accounts.roles import HUB, REFERRER, role_required
+from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
 from activeportal.lib.errors import form_call
 from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.paging import page_of
 from activeportal.lib.ratelimit import rate_limit_exceeded
+from referrals import questions
 from referrals.filters import ReferralFilter
-from referrals.intake.forms import FALLS_SECTION, SMI_SECTION, ReferralForm, SelfReferralForm
-from referrals.intake.selectors import referral_get_for_user, referral_list_for_user
-from referrals.intake.services import referral_submit, referrer_organisation_for_self_referral
-from referrals.models import ActivityLevel, LongTermCondition, Referral
+from referrals.intake.forms import (
+    FALLS_SECTION,
+    SMI_SECTION,
+    ReferralForm,
+    ReferrerNoteForm,
+    SelfReferralForm,
+    WithdrawForm,
+)
+from referrals.intake.selectors import (
+    RECENT_UPDATES_DAYS,
+    referral_get_for_user,
+    referral_list_for_user,
+    status_updates_for_user,
+)
+from referrals.intake.services import (
+    referral_submit,
+    referral_withdraw,
+    referrer_note_add,
+    referrer_organisation_for_self_referral,
+)
+from referrals.models import ActivityLevel, Referral
 
 PAGE_SIZE = 25
+RECENT_UPDATES_ON_HOME = 10
 SELF_REFERRAL_SESSION_KEY = "self_referral_reference"
 
 
 @role_required(REFERRER)
 def referrer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The referrer's home: new referral and their organisation's referrals."""
+    """The referrer's home: new referral, recent updates and their organisation's referrals,
+    searched and filtered."""
     referrals = referral_list_for_user(user=request.user)
     filterset = ReferralFilter(request.GET or None, queryset=referrals)
     return render(
@@ -38,6 +59,21 @@ def referrer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page_of(request, filterset.qs, PAGE_SIZE),
             "filtered": any(request.GET.get(name) for name in filterset.filters),
+            "updates": status_updates_for_user(user=request.user)[:RECENT_UPDATES_ON_HOME],
+            "updates_days": RECENT_UPDATES_DAYS,
+        },
+    )
+
+
+@role_required(REFERRER)
+def status_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every recent status change of the organisation's referrals, newest first."""
+    return render(
+        request,
+        "referrals/status_updates.html",
+        {
+            "page": page_of(request, status_updates_for_user(user=request.user), PAGE_SIZE),
+            "updates_days": RECENT_UPDATES_DAYS,
         },
     )
 
@@ -87,16 +123,94 @@ def referral_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral of the referrer's own organisation (hub notes are not shown here)."""
     referral = _get_referral_for_user(request, pk)
-    conditions = [
-        LongTermCondition(code).label if code in LongTermCondition.values else code
-        for code in referral.long_term_conditions
-    ]
-    level = ActivityLevel(referral.baseline_level).label if referral.baseline_level else ""
+    return _render_detail(request, referral, ReferrerNoteForm())
+
+
+@role_required(REFERRER)
+@require_POST
+def referrer_note_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add information for the hub to an open referral, from the referral's page."""
+    referral = _get_referral_for_user(request, pk)
+    form = ReferrerNoteForm(request.POST)
+    if form.is_valid():
+        note = form_call(
+            form,
+            referrer_note_add,
+            referral=referral,
+            user=request.user,
+            text=form.cleaned_data["text"],
+        )
+        if note is not None:
+            messages.success(request, "Your note has been added; the hub sees it in the history.")
+            return redirect("referrals:detail", pk=pk)
+    return _render_detail(request, referral, form, status=400)
+
+
+def _render_detail(
+    request: AuthenticatedHttpRequest,
+    referral: Referral,
+    note_form: ReferrerNoteForm,
+    status: int = 200,
+) -> HttpResponse:
+    is_referrer = has_role(request.user, REFERRER)
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, "conditions": conditions, "level": level},
+        {
+            **_described(referral),
+            "note_form": note_form,
+            "may_add_note": is_referrer and not referral.is_closed,
+            "may_withdraw": is_referrer and referral.may_be_withdrawn,
+        },
+        status=status,
     )
+
+
+def _described(referral: Referral) -> dict[str, object]:
+    """The referral with its conditions and baseline level in words."""
+    conditions = questions.conditions_in_words(referral.long_term_conditions)
+    level = ActivityLevel(referral.baseline_level).label if referral.baseline_level else ""
+    return {"referral": referral, "conditions": conditions, "level": level}
+
+
+@role_required(REFERRER)
+@require_http_methods(["GET", "POST"])
+def referral_withdraw_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm withdrawing a referral, with its reason, while the person is not yet active."""
+    referral = _get_referral_for_user(request, pk)
+    if not referral.may_be_withdrawn:
+        messages.error(
+            request,
+            f"{referral.reference} is “{referral.get_status_display()}”: it can no longer be "
+            "withdrawn. Contact the hub if the person should stop.",
+        )
+        return redirect("referrals:detail", pk=pk)
+    form = WithdrawForm(
+        request.POST if request.method == "POST" else None, initial={"version": referral.version}
+    )
+    if form.is_bound and form.is_valid():
+        withdrawn = form_call(
+            form,
+            referral_withdraw,
+            referral=referral,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if withdrawn is not None:
+            messages.success(
+                request,
+                f"{referral.reference} is withdrawn; the hub sees your reason in its history.",
+            )
+            return redirect("referrals:detail", pk=pk)
+    return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form})
+
+
+@role_required(REFERRER, HUB)
+def referral_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A printable summary of the referral for the clinical record (no hub notes)."""
+    referral = _get_referral_for_user(request, pk)
+    return render(request, "referrals/referral_summary.html", _described(referral))
 
 
 def _get_referral_for_user(request: AuthenticatedHttpRequest, pk: int) -> Referral:

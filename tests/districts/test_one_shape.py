@@ -12,6 +12,7 @@ from activeportal.lib.errors import DomainError
 from districts import services
 from districts.services import DistrictsError
 from tests.factories import WorkLogEntryFactory
+from tests.pages import form_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +41,10 @@ def test_a_second_framework_for_a_year_is_refused_beside_the_start_year(
     client, officer_breckland, breckland
 ):
     client.force_login(officer_breckland)
-    assert client.get("/districts/breckland/frameworks/add/").status_code == 200
-    data = {"start_year": "2024", "end_year": "2027"}
-    assert client.post("/districts/breckland/frameworks/add/", data).status_code == 302
-    response = client.post("/districts/breckland/frameworks/add/", data)
+    form = form_of(client.get("/districts/breckland/frameworks/add/"), button="Save")
+    assert form.submit(client, start_year="2024", end_year="2027").status_code == 302
+    form = form_of(client.get("/districts/breckland/frameworks/add/"), button="Save")
+    response = form.submit(client, start_year="2024", end_year="2027")
     assert response.status_code == 400
     message = "Breckland already has a framework starting in 2024."
     assert response.context["form"].errors["start_year"] == [message]
@@ -60,20 +61,17 @@ def test_a_service_error_naming_a_field_is_shown_beside_it(
 
     monkeypatch.setattr(services, "worklog_entry_create", refuse)
     client.force_login(officer_breckland)
-    page = client.get("/districts/work-log/add/").content.decode()
-    assert 'name="summary"' in page
-    response = client.post(
-        "/districts/work-log/add/",
-        {
-            "district": breckland.pk,
-            "date": "2025-03-14",
-            "kind": "partner_visit",
-            "priority_area": "capacity",
-            "summary": "Visited",
-            "hours": "1",
-            "people_reached": "0",
-            "funding_secured": "0",
-        },
+    form = form_of(client.get("/districts/work-log/add/"), button="Save")
+    response = form.submit(
+        client,
+        district=breckland.pk,
+        date="2025-03-14",
+        kind="partner_visit",
+        priority_area="capacity",
+        summary="Visited",
+        hours="1",
+        people_reached="0",
+        funding_secured="0",
     )
     assert response.status_code == 400
     assert error_beside(response.content.decode(), "summary") == (
@@ -89,10 +87,8 @@ def test_a_service_error_naming_no_field_is_shown_above_the_form(
 
     monkeypatch.setattr(services, "partner_create", refuse)
     client.force_login(officer_breckland)
-    response = client.post(
-        "/districts/partners/add/",
-        {"name": "Walk Club", "type": "vcse", "districts": [breckland.pk]},
-    )
+    form = form_of(client.get("/districts/partners/add/"), button="Save")
+    response = form.submit(client, name="Walk Club", type="vcse", districts=[breckland.pk])
     page = response.content.decode()
     assert response.status_code == 400, response.context["form"].errors
     assert response.context["form"].non_field_errors() == [

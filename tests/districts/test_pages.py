@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     WorkLogEntryFactory,
 )
+from tests.pages import form_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,17 @@ def post_data(district, **changes):
     return {**data, **changes}
 
 
+def save_form(client, url="/districts/work-log/add/"):
+    """The form of a districts page with the Save button, as the page renders it."""
+    return form_of(client.get(url), button="Save")
+
+
 @time_machine.travel(TODAY)
 def test_an_officer_logs_a_visit_with_two_partners(client, officer_breckland, breckland):
     a, b = PartnerFactory(name="Walk Club"), PartnerFactory(name="Faith Hall")
     breckland.partners.add(a, b)
     client.force_login(officer_breckland)
-    response = client.post("/districts/work-log/add/", post_data(breckland, partners=[a.pk, b.pk]))
+    response = save_form(client).submit(client, **post_data(breckland, partners=[a.pk, b.pk]))
     assert response.status_code == 302
     entry = WorkLogEntry.objects.get()
     assert entry.officer == officer_breckland
@@ -68,7 +74,7 @@ def test_bad_work_log_input_is_refused_beside_the_field(
     client, officer_breckland, breckland, changes, field, message
 ):
     client.force_login(officer_breckland)
-    response = client.post("/districts/work-log/add/", post_data(breckland, **changes))
+    response = save_form(client).submit(client, **post_data(breckland, **changes))
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert f'id="error_1_id_{field}"' in response.content.decode()
@@ -81,7 +87,8 @@ def test_a_partner_of_another_district_is_refused(client, officer_breckland, bre
     stranger = PartnerFactory(name="City Club")
     stranger.districts.add(norwich)
     client.force_login(officer_breckland)
-    response = client.post("/districts/work-log/add/", post_data(breckland, partners=[stranger.pk]))
+    form = save_form(client)
+    response = form.submit(client, **post_data(breckland, partners=[stranger.pk]))
     assert response.status_code == 400
     assert "City Club does not work in Breckland" in response.context["form"].errors["partners"][0]
     assert WorkLogEntry.objects.count() == 0
@@ -89,7 +96,10 @@ def test_a_partner_of_another_district_is_refused(client, officer_breckland, bre
 
 def test_an_officer_cannot_pick_another_officers_district(client, officer_breckland, norwich):
     client.force_login(officer_breckland)
-    response = client.post("/districts/work-log/add/", post_data(norwich))
+    form = save_form(client)
+    assert str(norwich.pk) not in form.choices["district"]
+    form.fields["district"] = [str(norwich.pk)]  # what a tampered page would send
+    response = form.submit(client)
     assert response.status_code == 400
     assert "district" in response.context["form"].errors
 
@@ -100,16 +110,15 @@ def test_an_officer_edits_and_deletes_their_entry_after_confirming(
 ):
     entry = WorkLogEntryFactory(officer=officer_breckland, district=breckland)
     client.force_login(officer_breckland)
-    response = client.post(
-        f"/districts/work-log/{entry.pk}/edit/", post_data(breckland, summary="Changed")
+    response = save_form(client, f"/districts/work-log/{entry.pk}/edit/").submit(
+        client, summary="Changed"
     )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.summary == "Changed"
-    page = client.get(f"/districts/work-log/{entry.pk}/delete/").content.decode()
-    assert "Yes, delete it" in page
+    page = client.get(f"/districts/work-log/{entry.pk}/delete/")
     assert WorkLogEntry.objects.exists()
-    client.post(f"/districts/work-log/{entry.pk}/delete/")
+    form_of(page, button="Yes, delete it").submit(client)
     assert not WorkLogEntry.objects.exists()
 
 
@@ -236,12 +245,15 @@ def test_an_officer_adds_a_partner_only_to_their_districts(
     client, officer_breckland, breckland, norwich
 ):
     client.force_login(officer_breckland)
-    data = {"name": "New Club", "type": "provider", "districts": [norwich.pk]}
-    response = client.post("/districts/partners/add/", data)
+    form = save_form(client, "/districts/partners/add/")
+    assert form.choices["districts"] == [str(breckland.pk)]  # Norwich is not offered
+    form.fields["districts"] = [str(norwich.pk)]  # what a tampered page would send
+    response = form.submit(client, name="New Club", type="provider")
     assert response.status_code == 400
     assert not Partner.objects.filter(name="New Club").exists()
-    data["districts"] = [breckland.pk]
-    assert client.post("/districts/partners/add/", data).status_code == 302
+    form = save_form(client, "/districts/partners/add/")
+    response = form.submit(client, name="New Club", type="provider", districts=[breckland.pk])
+    assert response.status_code == 302
     assert list(Partner.objects.get(name="New Club").districts.all()) == [breckland]
 
 
@@ -252,13 +264,10 @@ def test_an_action_due_before_the_period_is_refused_beside_the_date(
 
     priority = PriorityFactory(framework=FrameworkForActionFactory(district=breckland))
     client.force_login(officer_breckland)
-    data = {
-        "description": "Do it",
-        "owner": "Council",
-        "due_date": "2023-01-01",
-        "status": "on_track",
-    }
-    response = client.post(f"/districts/priorities/{priority.pk}/actions/add/", data)
+    form = save_form(client, f"/districts/priorities/{priority.pk}/actions/add/")
+    response = form.submit(
+        client, description="Do it", owner="Council", due_date="2023-01-01", status="on_track"
+    )
     assert response.status_code == 400
     assert "before the framework's period starts" in response.context["form"].errors["due_date"][0]
     assert not ActionItem.objects.exists()
@@ -271,17 +280,12 @@ def test_the_second_officer_to_save_an_action_is_told_it_changed(
     action = ActionItemFactory(priority__framework__district=breckland)
     url = f"/districts/actions/{action.pk}/edit/"
     client.force_login(officer_breckland)
-    opened = client.get(url).context["form"]["opened_version"].value()
-    data = {
-        "description": action.description,
-        "owner": "Council",
-        "due_date": "2025-03-31",
-        "opened_version": opened,
-    }
+    mine = save_form(client, url)
     other = client.__class__()
     other.force_login(colleague)
-    assert other.post(url, {**data, "status": "at_risk"}).status_code == 302
-    response = client.post(url, {**data, "status": "done"})
+    theirs = save_form(other, url)
+    assert theirs.submit(other, owner="Council", status="at_risk").status_code == 302
+    response = mine.submit(client, owner="Council", status="done")
     assert response.status_code == 400
     assert "changed by someone else after you opened it" in response.content.decode()
     action.refresh_from_db()
@@ -290,37 +294,36 @@ def test_the_second_officer_to_save_an_action_is_told_it_changed(
 
 def test_a_framework_is_started_and_its_priorities_reordered(client, officer_breckland, breckland):
     client.force_login(officer_breckland)
-    response = client.post(
-        "/districts/breckland/frameworks/add/", {"start_year": 2024, "end_year": 2027}
-    )
+    form = save_form(client, "/districts/breckland/frameworks/add/")
+    response = form.submit(client, start_year=2024, end_year=2027)
     framework = breckland.frameworks.get()
     assert response.url == f"/districts/frameworks/{framework.pk}/"
     for title in ("First", "Second"):
-        client.post(f"/districts/frameworks/{framework.pk}/priorities/add/", {"title": title})
-    second = framework.priorities.get(title="Second")
-    client.post(f"/districts/priorities/{second.pk}/move/", {"to": "up"})
+        save_form(client, f"/districts/frameworks/{framework.pk}/priorities/add/").submit(
+            client, title=title
+        )
+    page = client.get(f"/districts/frameworks/{framework.pk}/")
+    form_of(page, button="Move up Second").submit(client)
     page = client.get(f"/districts/frameworks/{framework.pk}/").content.decode()
     assert page.index("Priority 1: Second") < page.index("Priority 2: First")
-    again = client.post(
-        "/districts/breckland/frameworks/add/", {"start_year": 2024, "end_year": 2027}
-    )
+    again = form.submit(client, start_year=2024, end_year=2027)
     assert again.status_code == 400
 
 
 def test_a_story_cannot_be_published_without_consent(client, officer_breckland, breckland):
     client.force_login(officer_breckland)
+    form = save_form(client, "/districts/stories/testimonials/add/")
     data = {
         "district": breckland.pk,
         "programme": "Active NoW",
         "text": "Great class",
         "who": "Participant",
-        "published": "on",
+        "published": True,
     }
-    response = client.post("/districts/stories/testimonials/add/", data)
+    response = form.submit(client, **data)
     assert response.status_code == 400
     assert "only once consent to publish is recorded" in response.content.decode()
-    data["consent_to_publish"] = "on"
-    assert client.post("/districts/stories/testimonials/add/", data).status_code == 302
+    assert form.submit(client, **data, consent_to_publish=True).status_code == 302
     client.force_login(UserFactory(roles=["manager"]))
     assert "Great class" in client.get("/districts/breckland/").content.decode()
 

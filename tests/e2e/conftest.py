@@ -1,7 +1,9 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server.
 
 Every page a test visits must be scanned by axe-core (``assert_accessible``); a test that
-visits a page without scanning it fails at teardown.
+visits a page without scanning it fails at teardown. Every form the browser submits is recorded
+with the test's id: a whole-suite run fails when a form some page renders is submitted by no
+browser test (tests/form_coverage.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests.form_coverage import REGISTRY
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -61,13 +65,34 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 _scanned: dict[int, set[str]] = {}
 
 
+# Tells Python of every form the page submits, however it is submitted (a button, Enter in a
+# field, htmx): the capture phase sees the event before any handler can stop it.
+RECORD_SUBMITS = """
+document.addEventListener("submit", (event) => {
+  const form = event.target, by = event.submitter;
+  const attr = (name) =>
+    by && by.hasAttribute("form" + name) ? by.getAttribute("form" + name) : form.getAttribute(name);
+  window.recordFormSubmit(attr("action"), attr("method"), location.href);
+}, true);
+"""
+
+
 @pytest.fixture
-def page(page: Page, live_server: LiveServer) -> Iterator[Page]:
-    """The Playwright page, with every loaded URL recorded so none escapes the axe scan."""
+def page(page: Page, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The Playwright page, with every loaded URL recorded so none escapes the axe scan, and
+    every form it submits recorded for the form coverage check (tests/form_coverage.py)."""
+    test = request.node.nodeid
+    page.expose_binding(
+        "recordFormSubmit",
+        lambda source, action, method, url: REGISTRY.record_submit(action, method, url, test),
+    )
+    page.add_init_script(RECORD_SUBMITS)
     visited: list[str] = []
     page.on("load", lambda p: visited.append(p.url))
     _scanned[id(page)] = set()
     yield page
+    if not page.is_closed():
+        page.wait_for_timeout(1)  # lets Playwright hand over the last submits it was told of
     unscanned = sorted(set(visited) - _scanned.pop(id(page)))
     assert not unscanned, f"pages visited without an accessibility scan: {unscanned}"
 

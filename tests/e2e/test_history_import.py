@@ -69,3 +69,27 @@ def test_a_hub_user_uploads_previews_and_imports_the_history(
     assert_accessible(page)
     assert Referral.objects.filter(source="import").count() == 2
     assert FollowUp.objects.get().minutes == 160
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hub_user_discards_a_previewed_history_and_nothing_is_written(
+    page, live_server, hub_user, practice_a, breckland
+):
+    sign_in(page, live_server, hub_user.email, PASSWORD)
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/referrals/import/")
+    assert_accessible(page)
+    page.get_by_label("Referrals file (referrals.csv)").set_input_files(
+        csv_file("referrals.csv", REFERRALS)
+    )
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Discard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import referral history")
+    expect(page.get_by_role("status")).to_contain_text(
+        "The import was discarded; nothing was written."
+    )
+    assert_accessible(page)
+    assert Referral.objects.count() == 0

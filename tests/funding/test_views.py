@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from funding.models import Allocation, FundingStream, ImportBatch
 from tests.factories import AllocationFactory, DistrictFactory, FundingStreamFactory, PartnerFactory
+from tests.pages import form_of
 
 from .conftest import csv_file
 
@@ -151,24 +152,24 @@ def test_each_dashboard_table_downloads_as_csv(client, manager, two_years):
 @pytest.mark.django_db
 def test_a_manager_adds_edits_and_deactivates_a_stream(client, manager):
     client.force_login(manager)
-    response = client.post(
-        "/funding/streams/new/", {"name": "Opening School Facilities", "funder": "Sport England"}
-    )
+    form = form_of(client.get("/funding/streams/new/"), button="Save stream")
+    response = form.submit(client, name="Opening School Facilities", funder="Sport England")
     assert response.status_code == 302
     stream = FundingStream.objects.get()
-    client.post(f"/funding/streams/{stream.pk}/edit/", {"name": "OSF", "funder": "DfE"})
+    form = form_of(client.get(f"/funding/streams/{stream.pk}/edit/"), button="Save stream")
+    form.submit(client, name="OSF", funder="DfE")
     stream.refresh_from_db()
     assert (stream.name, stream.funder) == ("OSF", "DfE")
 
     confirm = client.get(f"/funding/streams/{stream.pk}/deactivate/")
-    assert "Deactivate the stream" in confirm.content.decode()
     stream.refresh_from_db()
     assert stream.is_active  # asking is not doing
-    client.post(f"/funding/streams/{stream.pk}/deactivate/")
+    form_of(confirm, button="Deactivate the stream").submit(client)
     stream.refresh_from_db()
     assert not stream.is_active
-    assert "Deactivated" in client.get("/funding/streams/").content.decode()
-    client.post(f"/funding/streams/{stream.pk}/reactivate/")
+    streams = client.get("/funding/streams/")
+    assert "Deactivated" in streams.content.decode()
+    form_of(streams, button="Reactivate OSF").submit(client)
     stream.refresh_from_db()
     assert stream.is_active
 
@@ -177,9 +178,10 @@ def test_a_manager_adds_edits_and_deactivates_a_stream(client, manager):
 def test_a_stream_name_must_be_unique_and_present(client, manager):
     FundingStreamFactory(name="Active NoW")
     client.force_login(manager)
-    page = client.post("/funding/streams/new/", {"name": "Active NoW"}).content.decode()
+    form = form_of(client.get("/funding/streams/new/"), button="Save stream")
+    page = form.submit(client, name="Active NoW").content.decode()
     assert "already exists" in page
-    page = client.post("/funding/streams/new/", {"name": ""}).content.decode()
+    page = form.submit(client, name="").content.decode()
     assert "This field is required" in page
     assert FundingStream.objects.count() == 1
 
@@ -207,11 +209,15 @@ def allocation_data(stream, district, **overrides):
     return {**data, **overrides}
 
 
+def allocation_form(client, url="/funding/allocations/new/"):
+    return form_of(client.get(url), button="Save allocation")
+
+
 @pytest.mark.django_db
 def test_a_manager_adds_an_allocation(client, manager, breckland):
     stream = FundingStreamFactory()
     client.force_login(manager)
-    response = client.post("/funding/allocations/new/", allocation_data(stream, breckland))
+    response = allocation_form(client).submit(client, **allocation_data(stream, breckland))
     assert response.status_code == 302
     allocation = Allocation.objects.get()
     assert allocation.amount == Decimal("12345.67")
@@ -235,9 +241,8 @@ def test_a_bad_allocation_is_refused_beside_its_field(
 ):
     stream = FundingStreamFactory()
     client.force_login(manager)
-    response = client.post(
-        "/funding/allocations/new/", allocation_data(stream, breckland, **{field: value})
-    )
+    form = allocation_form(client)
+    response = form.submit(client, **allocation_data(stream, breckland, **{field: value}))
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
     assert Allocation.objects.count() == 0
@@ -245,10 +250,14 @@ def test_a_bad_allocation_is_refused_beside_its_field(
 
 @pytest.mark.django_db
 def test_a_deactivated_stream_takes_no_new_allocations(client, manager, breckland):
-    stream = FundingStreamFactory(is_active=False)
+    stream = FundingStreamFactory()
     client.force_login(manager)
-    response = client.post("/funding/allocations/new/", allocation_data(stream, breckland))
+    form = allocation_form(client)  # opened before someone deactivated the stream
+    stream.is_active = False
+    stream.save()
+    response = form.submit(client, **allocation_data(stream, breckland))
     assert "stream" in response.context["form"].errors
+    assert str(stream.pk) not in allocation_form(client).choices["stream"]  # no longer offered
     assert Allocation.objects.count() == 0
 
 
@@ -256,9 +265,9 @@ def test_a_deactivated_stream_takes_no_new_allocations(client, manager, brecklan
 def test_a_manager_edits_an_allocation(client, manager, breckland):
     allocation = AllocationFactory(district=breckland)
     client.force_login(manager)
-    data = allocation_data(allocation.stream, breckland, amount="2,000")
-    del data["status"]
-    assert client.post(f"/funding/allocations/{allocation.pk}/edit/", data).status_code == 302
+    form = allocation_form(client, f"/funding/allocations/{allocation.pk}/edit/")
+    assert "status" not in form.fields  # changed on its own page
+    assert form.submit(client, amount="2,000").status_code == 302
     allocation.refresh_from_db()
     assert allocation.amount == Decimal("2000")
     assert allocation.status == Allocation.Status.AWARDED  # not changed by an edit
@@ -271,8 +280,9 @@ def test_the_status_moves_planned_awarded_paid(client, manager, breckland):
     client.force_login(manager)
     page = client.get(f"/funding/allocations/{allocation.pk}/status/").content.decode()
     assert "Awarded" in page and "Withdrawn" in page and 'value="paid"' not in page
-    client.post(f"/funding/allocations/{allocation.pk}/status/", {"status": "awarded"})
-    client.post(f"/funding/allocations/{allocation.pk}/status/", {"status": "paid"})
+    for status in ("awarded", "paid"):
+        page = client.get(f"/funding/allocations/{allocation.pk}/status/")
+        form_of(page, button="Change status").submit(client, status=status)
     allocation.refresh_from_db()
     assert allocation.status == Allocation.Status.PAID
 

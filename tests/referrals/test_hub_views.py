@@ -14,6 +14,7 @@ from activeportal.accounts import roles
 from referrals.hub import services as workflow
 from referrals.models import (
     CLOSED_STATUSES,
+    ActivityOpportunity,
     ContactAttempt,
     FollowUp,
     ReferrerNotificationSetting,
@@ -84,26 +85,31 @@ def test_an_unknown_referral_is_404(client, hub_user):
 
 
 @pytest.mark.django_db
-def test_the_queue_lists_open_referrals_oldest_first_with_counts(
+def test_the_queue_lists_new_referrals_oldest_first_then_the_others_with_counts(
     client, hub_user, django_assert_max_num_queries
 ):
     now = timezone.now()
-    for days in range(60):
+    new = [
         ReferralFactory(submitted_at=now - dt.timedelta(days=days), status=Status.SUBMITTED)
-    oldest = ReferralFactory(submitted_at=now - dt.timedelta(days=90), status=Status.TRIAGED)
+        for days in range(60)
+    ]
+    triaged = ReferralFactory(submitted_at=now - dt.timedelta(days=90), status=Status.TRIAGED)
     closed = ReferralFactory(submitted_at=now - dt.timedelta(days=100), status=Status.COMPLETED)
+    active = ReferralFactory(submitted_at=now - dt.timedelta(days=100), status=Status.ACTIVE)
     client.force_login(hub_user)
     with django_assert_max_num_queries(10):
         page = client.get("/referrals/triage/").content.decode()
     references = re.findall(r">([A-Z]{3}-\d\d-\d{6})<", page)
-    assert references[0] == oldest.reference
+    assert references[0] == new[-1].reference
     assert len(references) == 25
-    assert closed.reference not in page
+    assert closed.reference not in page and active.reference not in page
     assert "Submitted: <strong>60</strong>" in page
     assert "Triaged: <strong>1</strong>" in page
+    assert "Active:" not in page
     assert "Page 1 of 3" in page
     with django_assert_max_num_queries(10):
-        client.get("/referrals/triage/?page=3")
+        last = client.get("/referrals/triage/?page=3").content.decode()
+    assert re.findall(r">([A-Z]{3}-\d\d-\d{6})<", last)[-1] == triaged.reference
 
 
 @pytest.mark.django_db
@@ -128,7 +134,7 @@ def test_the_queue_takes_its_length_from_the_counts_per_status(client, hub_user,
     page = client.get("/referrals/triage/").content.decode()
     assert "Submitted: <strong>more than 5</strong>" in page
     assert "Triaged: <strong>3</strong>" in page
-    assert "Open referrals, oldest first (more than 5)" in page
+    assert "then by next step due (more than 5)" in page
     assert paginator("?status=triaged").known_count == 3
 
 
@@ -163,10 +169,10 @@ def test_the_queue_filters(client, hub_user, breckland, norwich):
     assert shown("pathway=falls") == {falls.reference}
     assert shown(f"district={norwich.pk}") == {waiting.reference, duplicate.reference}
     assert shown("duplicates=on") == {duplicate.reference}
-    assert shown("waiting_days=7") == {waiting.reference}
+    assert shown("overdue=on") == {waiting.reference}
     assert shown("status=triaged") == set()
     assert (
-        "No open referrals match these filters"
+        "No referrals waiting for the hub match these filters"
         in client.get("/referrals/triage/?status=triaged").content.decode()
     )
 
@@ -176,7 +182,8 @@ def test_each_view_of_a_referral_is_audit_logged(client, hub_user, referral):
     client.force_login(hub_user)
     page = client.get(f"/referrals/hub/{referral.pk}/").content.decode()
     assert referral.last_name in page
-    assert referral.nhs_number in page
+    nhs = referral.nhs_number
+    assert f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}" in page
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(referral.pk))
     assert entry.actor == hub_user
 
@@ -196,11 +203,8 @@ def test_only_the_legal_moves_are_offered(client, hub_user, referral):
 @pytest.mark.django_db
 def test_a_move_from_the_page_is_recorded(client, hub_user, referral):
     client.force_login(hub_user)
-    response = client.post(
-        f"/referrals/hub/{referral.pk}/move/",
-        {"to_status": "triaged", "version": 1, "note": "Eligible."},
-        follow=True,
-    )
+    form = form_of(client.get(f"/referrals/hub/{referral.pk}/"), button="Mark as triaged")
+    response = form.submit(client, note="Eligible.", follow=True)
     assert "is now “Triaged”" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.TRIAGED
@@ -210,13 +214,13 @@ def test_a_move_from_the_page_is_recorded(client, hub_user, referral):
 @pytest.mark.django_db
 def test_an_illegal_or_stale_move_is_refused_with_a_message(client, hub_user, referral):
     client.force_login(hub_user)
-    response = client.post(
-        f"/referrals/hub/{referral.pk}/move/", {"to_status": "active", "version": 1}, follow=True
-    )
+    form = form_of(client.get(f"/referrals/hub/{referral.pk}/"), button="Mark as triaged")
+    form.fields["to_status"] = ["active"]  # what a tampered page would send
+    response = form.submit(client, follow=True)
     assert "cannot move to “Active”" in response.content.decode()
-    response = client.post(
-        f"/referrals/hub/{referral.pk}/move/", {"to_status": "triaged", "version": 7}, follow=True
-    )
+    form = form_of(client.get(f"/referrals/hub/{referral.pk}/"), button="Mark as triaged")
+    form.fields["version"] = ["7"]  # the page of a referral changed since it was opened
+    response = form.submit(client, follow=True)
     assert "changed since you opened it" in response.content.decode()
     referral.refresh_from_db()
     assert (referral.status, referral.version) == (Status.SUBMITTED, 1)
@@ -284,11 +288,10 @@ def test_three_failed_calls_offer_unable_to_contact(client, hub_user, referral):
     referral.status = Status.TRIAGED
     referral.save()
     client.force_login(hub_user)
-    for expected in (1, 2, 3):
-        client.post(
-            f"/referrals/hub/{referral.pk}/contact/",
-            {"version": expected, "method": "phone", "outcome": "no_answer"},
-        )
+    for _ in range(3):
+        page = client.get(f"/referrals/hub/{referral.pk}/")
+        form = form_of(page, button="Record contact attempt")
+        form.submit(client, method="phone", outcome="no_answer")
     assert ContactAttempt.objects.filter(referral=referral).count() == 3
     page = client.get(f"/referrals/hub/{referral.pk}/").content.decode()
     assert "/close/unable_to_contact/" in page
@@ -312,9 +315,8 @@ def test_the_match_page_offers_the_district_and_pathway(client, hub_user, referr
     assert (
         "Far away swim" in client.get(f"/referrals/hub/{referral.pk}/match/?all=1").content.decode()
     )
-    response = client.post(
-        f"/referrals/hub/{referral.pk}/match/", {"opportunity": here.pk, "version": 1}
-    )
+    form = form_of(client.get(f"/referrals/hub/{referral.pk}/match/"), button="Match")
+    response = form.submit(client, opportunity=here.pk)
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == Status.MATCHED
@@ -328,9 +330,8 @@ def test_an_out_of_district_match_without_a_reason_shows_the_error(
     referral.save()
     far = ActivityOpportunityFactory(district=breckland)
     client.force_login(hub_user)
-    response = client.post(
-        f"/referrals/hub/{referral.pk}/match/", {"opportunity": far.pk, "version": 1, "all": "1"}
-    )
+    form = form_of(client.get(f"/referrals/hub/{referral.pk}/match/?all=1"), button="Match")
+    response = form.submit(client, opportunity=far.pk)
     assert response.status_code == 200
     assert "This activity is in another district." in response.content.decode()
     referral.refresh_from_db()
@@ -357,8 +358,10 @@ def test_a_bad_follow_up_shows_the_message_beside_the_field(
         referral=referral, timepoint="6w", due_on=timezone.localdate()
     )
     client.force_login(hub_user)
-    post = {"completed_on": timezone.localdate().isoformat(), "minutes": "90"} | data
-    response = client.post(f"/referrals/hub/{referral.pk}/follow-ups/{follow_up.pk}/", post)
+    url = f"/referrals/hub/{referral.pk}/follow-ups/{follow_up.pk}/"
+    form = form_of(client.get(url), button="Record follow-up")
+    typed = {"completed_on": timezone.localdate().isoformat(), "minutes": "90"} | data
+    response = form.submit(client, **typed)
     assert response.status_code == 200
     assert message in response.content.decode()
     follow_up.refresh_from_db()
@@ -388,18 +391,17 @@ def test_the_directory_lists_and_saves_activities(client, hub_user, norwich):
 
     provider = PartnerFactory(name="Fictional Leisure Trust")
     client.force_login(hub_user)
-    response = client.post(
-        "/referrals/hub/activities/new/",
-        {
-            "activity": "Chair yoga",
-            "provider": provider.pk,
-            "district": norwich.pk,
-            "for_falls": "on",
-            "day_and_time": "Fridays 14:00",
-            "cost_per_session": "3.50",
-            "contact": "01603 111111",
-            "is_active": "on",
-        },
+    form = form_of(client.get("/referrals/hub/activities/new/"), button="Save")
+    response = form.submit(
+        client,
+        activity="Chair yoga",
+        provider=provider.pk,
+        district=norwich.pk,
+        for_falls=True,
+        day_and_time="Fridays 14:00",
+        cost_per_session="3.50",
+        contact="01603 111111",
+        is_active=True,
     )
     assert response.status_code == 302
     page = client.get("/referrals/hub/activities/?pathway=falls").content.decode()
@@ -411,18 +413,23 @@ def test_the_directory_lists_and_saves_activities(client, hub_user, norwich):
 def test_an_activity_without_a_pathway_is_refused(client, hub_user, norwich):
     from tests.factories import PartnerFactory
 
+    provider = PartnerFactory()
     client.force_login(hub_user)
-    response = client.post(
-        "/referrals/hub/activities/new/",
-        {
-            "activity": "Chair yoga",
-            "provider": PartnerFactory().pk,
-            "district": norwich.pk,
-            "day_and_time": "Fridays",
-            "cost_per_session": "-1",
-            "contact": "x",
-        },
+    form = form_of(client.get("/referrals/hub/activities/new/"), button="Save")
+    response = form.submit(
+        client,
+        activity="Chair yoga",
+        provider=provider.pk,
+        district=norwich.pk,
+        for_general=False,
+        for_falls=False,
+        for_smi=False,
+        day_and_time="Fridays",
+        cost_per_session="-1",
+        contact="x",
     )
+    assert response.status_code == 200
+    assert not ActivityOpportunity.objects.filter(activity="Chair yoga").exists()
     page = response.content.decode()
     assert "Tick at least one pathway" in page
     assert "The cost cannot be negative" in page
@@ -468,8 +475,10 @@ def test_the_notice_setting_is_for_referrers(client, users_by_role, role):
 @pytest.mark.django_db
 def test_a_referrer_opts_in_to_notices(client, referrer_a):
     client.force_login(referrer_a)
-    response = client.post("/referrals/notifications/", {"email_on_update": "on"}, follow=True)
+    form = form_of(client.get("/referrals/notifications/"), button="Save")
+    response = form.submit(client, email_on_update=True, follow=True)
     assert "You will be e-mailed" in response.content.decode()
     assert ReferrerNotificationSetting.objects.get(user=referrer_a).email_on_update
-    client.post("/referrals/notifications/", {})
+    form = form_of(client.get("/referrals/notifications/"), button="Save")
+    form.submit(client, email_on_update=False)
     assert not ReferrerNotificationSetting.objects.get(user=referrer_a).email_on_update
