@@ -12,7 +12,8 @@ help:
 	@echo "make lint    ruff check, ruff format --check and lint-imports (the layers)"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat    Celery beat (needs CELERY_BROKER_URL)"
-	@echo "make bench   load test with locust against gunicorn (needs DATABASE_URL: PostgreSQL)"
+	@echo "make bench   load test with locust against gunicorn, a ramp of 50 to 400 users"
+	@echo "             (needs DATABASE_URL: PostgreSQL; BENCH_RAMP, BENCH_DURATION a step)"
 	@echo "make synthetic REFERRALS=1000000 SEED=1  append synthetic data for load tests"
 
 $(VENV)/.installed: requirements.txt

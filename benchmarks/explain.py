@@ -5,8 +5,11 @@
 Each page is fetched in-process (Django's test client, signed in as the demo user of its
 role), once to warm the cache (charts, the impact pages' data-changed check; not with --cold)
 and once more while its queries are captured; every SELECT is then run again under
-``EXPLAIN (ANALYZE, BUFFERS)``. Prints per page the queries' times and the plans' key lines,
-and exits 1 when a plan reads referrals_referral (or its follow-ups) by sequential scan.
+``EXPLAIN (ANALYZE, BUFFERS)``. The queries are the pages' own (the views' querysets as they
+run), never SQL written here. Prints per page the queries' times, the plans' key lines and the
+indexes read, and exits 1 when a plan reads referrals_referral (or its follow-ups) by
+sequential scan, or when a worklist page does not read the index it is built on
+(EXPECTED_INDEXES).
 """
 
 from __future__ import annotations
@@ -19,11 +22,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIG_TABLES = ("referrals_referral", "referrals_followup", "referrals_statuschange")
 KEY_LINE = re.compile(r"(Scan|Sort|Limit|Aggregate|Nested Loop|Hash Join|Execution Time)")
+INDEX = re.compile(
+    r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)"
+)
+# The worklist's pages and an index each must read (referrals/models.py, migration 0008): any
+# one of the names listed.
+WORKLIST_DEFAULT = "/referrals/triage/"
+EXPECTED_INDEXES = {
+    # New referrals first (status, submitted_at), then the rest by next step due.
+    WORKLIST_DEFAULT: {
+        "referral_waiting_due_idx",
+        "referral_open_queue_idx",
+        "referrals_r_status_a682bf_idx",  # Index(fields=["status", "submitted_at"])
+    },
+    "/referrals/triage/?caseload=mine": {"referral_caseload_due_idx"},
+    "search by NHS number": {"referrals_referral_nhs_number"},  # a prefix: Django's name
+    "search by surname": {"referral_last_name_trgm_idx"},
+}
+SURNAME = "Smith"  # common in the synthetic data (demo.synthetic.COMMON_SURNAMES)
 
 
 def pages() -> list[tuple[str, str]]:
     """(demo user, path) of every page the load test opens."""
-    from referrals.models import Referral, Status
+    from referrals.models import WAITING_STATUSES, Referral, Status
     from reports.selectors import snapshot_years
 
     years = snapshot_years()
@@ -35,12 +56,23 @@ def pages() -> list[tuple[str, str]]:
         .first()
     )
     own = (
-        Referral.objects.filter(referrer__email="referrer@example.org")
+        Referral.objects.filter(organisation__members__email="referrer@example.org")
         .order_by("-submitted_at")
         .values_list("pk", flat=True)
         .first()
     )
+    waiting_nhs_number = (
+        Referral.objects.filter(status__in=WAITING_STATUSES)
+        .exclude(nhs_number="")
+        .order_by("next_step_due_on", "pk")
+        .values_list("nhs_number", flat=True)
+        .first()
+    )
     return [
+        ("hub@example.org", WORKLIST_DEFAULT),
+        ("hub@example.org", f"/referrals/triage/?q={waiting_nhs_number}"),
+        ("hub@example.org", f"/referrals/triage/?q={SURNAME}"),
+        ("hub@example.org", "/referrals/triage/?caseload=mine"),
         ("referrer@example.org", "/referrals/new/"),
         ("referrer@example.org", "/referrals/"),
         ("referrer@example.org", "/referrals/?pathway=falls"),
@@ -49,7 +81,6 @@ def pages() -> list[tuple[str, str]]:
         ("referrer@example.org", "/referrals/?page=2"),
         ("referrer@example.org", f"/referrals/{own}/"),
         ("referrer@example.org", f"/referrals/{own}/submitted/"),
-        ("hub@example.org", "/referrals/triage/"),
         ("hub@example.org", "/referrals/triage/?page=40"),
         ("hub@example.org", "/referrals/triage/?status=contacted"),
         ("hub@example.org", "/referrals/triage/?pathway=smi"),
@@ -80,8 +111,9 @@ def main(argv: list[str]) -> int:
 
     verbose = "--verbose" in argv
     cold = "--cold" in argv
-    bad = []
+    bad, missing = [], []
     for email, path in pages():
+        used: set[str] = set()
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(email=email))
         if not cold:
@@ -97,6 +129,7 @@ def main(argv: list[str]) -> int:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 plan = [row[0] for row in cursor.fetchall()]
             total = next((line for line in plan if "Execution Time" in line), "")
+            used.update(INDEX.findall("\n".join(plan)))
             seq = [
                 line.strip()
                 for line in plan
@@ -110,11 +143,26 @@ def main(argv: list[str]) -> int:
                 print(f"      {line.rstrip()}")
             if seq:
                 bad.append((path, seq, total))
+        print(f"  indexes read: {', '.join(sorted(used)) or 'none'}")
+        expected = EXPECTED_INDEXES.get(_kind(path))
+        if expected and not any(name.startswith(e) for name in used for e in expected):
+            missing.append((path, expected))
     print()
+    for path, expected in missing:
+        print(f"INDEX NOT READ on {path}: expected one of {', '.join(sorted(expected))}")
     for path, seq, total in bad:
         print(f"SEQUENTIAL SCAN on {path}: {'; '.join(seq)} ({total.strip()})")
     print("no sequential scan of a large table" if not bad else f"{len(bad)} plan(s) to fix")
-    return 1 if bad else 0
+    print("every worklist page reads its index" if not missing else f"{len(missing)} without")
+    return 1 if bad or missing else 0
+
+
+def _kind(path: str) -> str:
+    """The EXPECTED_INDEXES key of ``path``: searches by what they search for."""
+    if path.startswith("/referrals/triage/?q="):
+        term = path.removeprefix("/referrals/triage/?q=")
+        return "search by NHS number" if term.isdigit() else "search by surname"
+    return path
 
 
 if __name__ == "__main__":

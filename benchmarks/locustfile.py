@@ -10,10 +10,16 @@ A referral submission counts as a success only when the portal redirects to the 
 page; anything else (the form shown again with errors, a 500) is a failure in the stats.
 
 Environment: BENCH_DURATION (seconds measured once every user has signed in; without it,
-locust's own --run-time applies and nothing is reset), BENCH_PASSWORD (the demo password),
+locust's own --run-time applies and nothing is reset), BENCH_RAMP (e.g. "50 100 200 300 400":
+a ramp, see below), BENCH_PASSWORD (the demo password),
 BENCH_WAIT_MIN / BENCH_WAIT_MAX (seconds between a user's tasks), BENCH_NHS_BASE (first
 serial of the test NHS numbers; default: from the clock), BENCH_OUTPUT (a JSON file for the
 figures, written when the run ends).
+
+With BENCH_RAMP the run is a ramp: the users grow to each number in turn; once a step's new
+users have all signed in the stats are reset, the step is measured for BENCH_DURATION seconds
+and its figures kept, then the next step starts (the users already signed in stay). The figures
+then hold one entry per step (``steps``).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import time
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import HttpUser, LoadTestShape, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "active-norfolk-demo")
 WAIT = between(
@@ -52,6 +58,10 @@ _HUB_REFERRAL = re.compile(r'href="/referrals/hub/(\d+)/"')
 _OWN_REFERRAL = re.compile(r'href="/referrals/(\d+)/"')
 _DISTRICT_OPTION = re.compile(r'<option value="(\d+)"')
 _SUBMITTED = re.compile(r"/referrals/(\d+)/submitted/$")
+# An NHS number as the hub's pages show it (943 476 5919) or as digits; test numbers begin with 9.
+_NHS_NUMBER = re.compile(r"\b(9\d{2}) ?(\d{3}) ?(\d{4})\b")
+# Surnames common in the synthetic data (demo.synthetic.COMMON_SURNAMES) and the demo's flow.
+COMMON_SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson"]
 
 
 # --- test NHS numbers ------------------------------------------------------------------------
@@ -99,6 +109,29 @@ def _spawned(user_count, **kwargs) -> None:
     RUN["spawned"] = True
 
 
+def _signed_in(environment, users: int) -> bool:
+    """All ``users`` are running and every one that signs in (not the bare view's) has."""
+    runner = environment.runner
+    if runner.user_count < users:
+        return False
+    classes = {cls.__name__: cls for cls in runner.user_classes}
+    signing = sum(
+        n for name, n in runner.user_classes_count.items() if issubclass(classes[name], PortalUser)
+    )
+    return SIGN_INS["done"] >= signing and SIGN_INS["started"] == SIGN_INS["done"]
+
+
+def ramp_steps() -> list[int]:
+    """The users of each step of BENCH_RAMP ("50 100 200"), ascending; [] for no ramp."""
+    text = os.environ.get("BENCH_RAMP", "").replace(",", " ")
+    return sorted({int(n) for n in text.split() if int(n) > 0})
+
+
+RAMP = {"target": 0, "steps": []}
+SPAWN_RATE = float(os.environ.get("BENCH_SPAWN_RATE", "10"))
+ON_START_SECONDS = 3
+
+
 @events.test_start.add_listener
 def _measure_after_warm_up(environment, **kwargs) -> None:
     if environment.runner is None or not os.environ.get("BENCH_DURATION"):
@@ -116,7 +149,34 @@ def _measure_after_warm_up(environment, **kwargs) -> None:
         RUN["measured_seconds"] = seconds
         environment.runner.quit()
 
-    gevent.spawn(watch)
+    def ramp() -> None:
+        for users in ramp_steps():
+            RAMP["target"] = users
+            step_started = time.monotonic()
+            while not _signed_in(environment, users):
+                gevent.sleep(0.5)
+            gevent.sleep(ON_START_SECONDS)  # the new users' first pages (on_start)
+            warm_up = round(time.monotonic() - step_started, 1)
+            sign_in = _row(environment.stats.get("sign-in", "POST"))
+            environment.stats.reset_all()
+            gevent.sleep(seconds)
+            step = figures(environment, users=users)
+            step.update(measured_seconds=seconds, warm_up_seconds=warm_up, sign_in=sign_in)
+            RAMP["steps"].append(step)
+        environment.runner.quit()
+
+    gevent.spawn(ramp if ramp_steps() else watch)
+
+
+class RampShape(LoadTestShape):
+    """The users of the current ramp step (BENCH_RAMP); the ramp's watcher moves the steps.
+    Without BENCH_RAMP, locust's --users apply (abstract: not picked up)."""
+
+    abstract = not ramp_steps()
+
+    def tick(self):
+        # Never None: the ramp's watcher ends the run (runner.quit), once, after the last step.
+        return RAMP["target"] or ramp_steps()[0], SPAWN_RATE
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -135,21 +195,33 @@ def _row(entry) -> dict:
     }
 
 
-def figures(environment) -> dict:
-    """Per request name: count, failures, p50/p95/p99 (ms) and requests per second."""
+def figures(environment, *, users: int | None = None) -> dict:
+    """Per request name: count, failures, p50/p95/p99 (ms) and requests per second; with a
+    ramp, one such entry per step under ``steps``."""
     entries = sorted(environment.stats.entries.values(), key=lambda e: e.name)
     total = environment.stats.total
     options = environment.parsed_options
-    return {
+    result = {
         "pages": [_row(entry) for entry in entries],
         "total": {"requests": total.num_requests, "failures": total.num_failures},
-        "submissions": dict(SUBMISSIONS),
-        "sign_ins": dict(SIGN_INS),
-        "users": options.num_users if options else None,
-        "warm_up_seconds": RUN["warm_up_seconds"],
-        "measured_seconds": RUN["measured_seconds"],
-        "sign_in_during_warm_up": RUN["sign_in"],
+        "users": users or (options.num_users if options else None),
     }
+    if users is not None:  # one step of a ramp
+        return result
+    result.update(
+        submissions=dict(SUBMISSIONS),
+        sign_ins=dict(SIGN_INS),
+        warm_up_seconds=RUN["warm_up_seconds"],
+        measured_seconds=RUN["measured_seconds"],
+        sign_in_during_warm_up=RUN["sign_in"],
+    )
+    if RAMP["steps"]:
+        result["steps"] = RAMP["steps"]
+        result["total"] = {
+            key: sum(step["total"][key] for step in RAMP["steps"])
+            for key in ("requests", "failures")
+        }
+    return result
 
 
 @events.quitting.add_listener
@@ -243,18 +315,23 @@ class ReferrerUser(PortalUser):
 
 
 class HubUser(PortalUser):
-    """Single point of access staff: the triage queue, its pages and filters, referrals."""
+    """Single point of access staff: the worklist (default view, searches, My caseload), its
+    pages and filters, the follow-ups due and referrals."""
 
     weight = 3
     email = "hub@example.org"
     referral_ids: list[str]
     district_ids: list[str]
+    nhs_numbers: list[str]
 
     def on_start(self) -> None:
         super().on_start()
         page = self.client.get("/referrals/triage/", name="triage queue")
         self.referral_ids = _HUB_REFERRAL.findall(page.text)
         self.district_ids = _DISTRICT_OPTION.findall(page.text)
+        self.nhs_numbers = []
+        if self.referral_ids:  # the queue does not show NHS numbers; a referral's page does
+            self.referral()
 
     @task(3)
     def queue(self) -> None:
@@ -262,12 +339,31 @@ class HubUser(PortalUser):
         self.referral_ids = _HUB_REFERRAL.findall(page.text) or self.referral_ids
 
     @task(2)
+    def search_nhs_number(self) -> None:
+        if self.nhs_numbers:
+            number = random.choice(self.nhs_numbers)
+            self.client.get(f"/referrals/triage/?q={number}", name="search by NHS number")
+
+    @task(2)
+    def search_surname(self) -> None:
+        surname = random.choice(COMMON_SURNAMES)
+        self.client.get(f"/referrals/triage/?q={surname}", name="search by surname")
+
+    @task(2)
+    def my_caseload(self) -> None:
+        self.client.get("/referrals/triage/?caseload=mine", name="my caseload")
+
+    @task(1)
+    def follow_ups(self) -> None:
+        self.client.get("/referrals/hub/follow-ups/", name="follow-ups due")
+
+    @task(1)
     def queue_page(self) -> None:
         self.client.get(
             f"/referrals/triage/?page={random.randint(2, 40)}", name="triage queue (page 2-40)"
         )
 
-    @task(2)
+    @task(1)
     def queue_filtered(self) -> None:
         filters = [f"status={random.choice(OPEN_STATUSES)}", f"pathway={random.choice(PATHWAYS)}"]
         if self.district_ids:
@@ -280,7 +376,15 @@ class HubUser(PortalUser):
     def referral(self) -> None:
         if self.referral_ids:
             pk = random.choice(self.referral_ids)
-            self.client.get(f"/referrals/hub/{pk}/", name="hub referral detail")
+            page = self.client.get(f"/referrals/hub/{pk}/", name="hub referral detail")
+            # NHS numbers of people in the queue, to search by (the last few seen).
+            self.nhs_numbers = [*self.nhs_numbers, *nhs_numbers_in(page.text)][-20:]
+
+
+def nhs_numbers_in(html: str) -> list[str]:
+    """The (test) NHS numbers a page shows, as digits, that pass the modulus-11 check."""
+    numbers = {"".join(parts) for parts in _NHS_NUMBER.findall(html)}
+    return sorted(n for n in numbers if nhs_check_digit(n[:9]) == int(n[9]))
 
 
 class ManagerUser(PortalUser):

@@ -4,8 +4,11 @@
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/activeportal_load make bench
 #
-# Knobs (environment): BENCH_USERS (50), BENCH_SPAWN_RATE (10 a second), BENCH_DURATION (60s,
-# measured after the warm-up in which every user signs in),
+# Knobs (environment): BENCH_RAMP ("50 100 200 300 400": the users of each step of a ramp,
+# each step measured for BENCH_DURATION once its new users have signed in; empty for one run of
+# BENCH_USERS), BENCH_USERS (50, without a ramp), BENCH_SPAWN_RATE (10 a second),
+# BENCH_DURATION (60s a step, measured after the warm-up in which every user signs in),
+# BENCH_P95_TARGET_MS (200: the ramp reports the highest step where every page's p95 is below),
 # BENCH_PORT (8765), BENCH_WORKERS (2 x cores + 1), BENCH_THREADS (1: sync workers),
 # BENCH_WAIT_MIN / BENCH_WAIT_MAX (1 / 3 seconds between a user's tasks), BENCH_CACHE_URL
 # (redis://127.0.0.1:6379/7; empty for per-process memory), BENCH_DIR (where the
@@ -24,6 +27,7 @@ if [[ "${DATABASE_URL:-}" != postgres* ]]; then
 fi
 
 USERS=${BENCH_USERS:-50}
+RAMP=${BENCH_RAMP-50 100 200 300 400}
 SPAWN_RATE=${BENCH_SPAWN_RATE:-10}
 DURATION=${BENCH_DURATION:-60s}
 PORT=${BENCH_PORT:-8765}
@@ -85,20 +89,31 @@ if [[ -n "$CACHE_URL" ]]; then
 fi
 echo "referrals before the run: $ROWS; gunicorn $WORKERS workers x $THREADS threads on $CORES cores;"
 echo "cache: ${CACHE_URL:-per-process memory} (emptied before the run)"
-echo "locust: $USERS users (spawn $SPAWN_RATE/s), measured for $DURATION once all have signed in," \
-    "against http://127.0.0.1:$PORT"
+SECONDS_MEASURED=${DURATION%s}
+if [[ -n "$RAMP" ]]; then
+    echo "locust: a ramp of $RAMP users (spawn $SPAWN_RATE/s), each step measured for" \
+        "$DURATION once its users have signed in, against http://127.0.0.1:$PORT"
+else
+    echo "locust: $USERS users (spawn $SPAWN_RATE/s), measured for $DURATION once all have" \
+        "signed in, against http://127.0.0.1:$PORT"
+fi
 uptime
 
-# The locustfile measures for BENCH_DURATION once every user has signed in (the warm-up);
-# --run-time is only a safety net. Users finish the task they are in when it ends (--stop-timeout),
-# so a referral posted just before the end is counted as it is saved.
-SECONDS_MEASURED=${DURATION%s}
-BENCH_OUTPUT="$OUT/figures-$STAMP.json" BENCH_DURATION="$SECONDS_MEASURED" \
-    "$VENV/bin/locust" -f benchmarks/locustfile.py \
-    --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" \
-    --run-time "$((SECONDS_MEASURED + 600))s" \
+# The locustfile measures for BENCH_DURATION once every user has signed in (the warm-up), per
+# step with a ramp (its load shape then sets the users); --run-time is a safety net. Users
+# finish the task they are in when it ends (--stop-timeout), so a referral posted just before
+# the end is counted as it is saved.
+if [[ -n "$RAMP" ]]; then
+    LOCUST_ARGS=()  # the load shape sets the users; the ramp's watcher ends the run
+else
+    LOCUST_ARGS=(--users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$((SECONDS_MEASURED + 600))s")
+fi
+BENCH_OUTPUT="$OUT/figures-$STAMP.json" BENCH_DURATION="$SECONDS_MEASURED" BENCH_RAMP="$RAMP" \
+    BENCH_SPAWN_RATE="$SPAWN_RATE" "$VENV/bin/locust" -f benchmarks/locustfile.py \
+    --headless "${LOCUST_ARGS[@]}" \
     --host "http://127.0.0.1:$PORT" --only-summary --loglevel WARNING --stop-timeout 30s \
     --exit-code-on-error 0 >"$OUT/locust-$STAMP.log" 2>&1 || true
 
 uptime
-"$PY" benchmarks/summary.py "$OUT/figures-$STAMP.json" --after-id "$BEFORE"
+"$PY" benchmarks/summary.py "$OUT/figures-$STAMP.json" --after-id "$BEFORE" \
+    --target-ms "${BENCH_P95_TARGET_MS:-200}"

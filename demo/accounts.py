@@ -16,10 +16,13 @@ DEMO_USERS = [
     ("officer@example.org", roles.OFFICER, "Locality officer for Breckland and Norwich"),
     ("referrer@example.org", roles.REFERRER, "GP at Demo Medical Practice (Norwich)"),
     ("hub@example.org", roles.HUB, "Single point of access coordinator"),
+    ("hub2@example.org", roles.HUB, "Single point of access health coach"),
     ("manager@example.org", roles.MANAGER, "Partnership manager"),
     ("admin@example.org", roles.ADMIN, "Portal administrator"),
 ]
 OFFICER_DISTRICTS = ["Breckland", "Norwich"]
+# Names that tell two users of one role apart (caseloads, assignment lists); else Demo <Role>.
+DEMO_NAMES = {"hub2@example.org": ("Sam", "Hub")}
 
 
 def load_demo_users(
@@ -32,8 +35,8 @@ def load_demo_users(
         user, _ = User.objects.update_or_create(
             email=email,
             defaults={
-                "first_name": "Demo",
-                "last_name": role.capitalize(),
+                "first_name": DEMO_NAMES.get(email, ("Demo",))[0],
+                "last_name": DEMO_NAMES.get(email, (None, role.capitalize()))[1],
                 "job_title": description,
                 "is_staff": role == roles.ADMIN,
                 "is_superuser": role == roles.ADMIN,

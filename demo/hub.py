@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.referrals import DISTRICT_TOWNS
 from districts.models import District, Partner
 from referrals.models import (
     FOLLOW_UP_SCHEDULE,
@@ -15,12 +16,13 @@ from referrals.models import (
     ContactAttempt,
     FollowUp,
     Pathway,
+    PostcodeLookup,
     Referral,
     ReferralMatch,
     Status,
 )
 
-# (activity, pathways, day and time, cost a session, accessibility notes)
+# (activity, pathways, day and time, cost a session, accessibility notes, places)
 DEMO_ACTIVITIES = [
     (
         "Walking for health group",
@@ -28,6 +30,7 @@ DEMO_ACTIVITIES = [
         "Mondays 10:00–11:00",
         "0",
         "Flat route; benches every half mile.",
+        25,
     ),
     (
         "Swim for health",
@@ -35,6 +38,7 @@ DEMO_ACTIVITIES = [
         "Wednesdays 13:00–14:00",
         "3.50",
         "Pool hoist and accessible changing room.",
+        16,
     ),
     (
         "Strength and balance class",
@@ -42,6 +46,7 @@ DEMO_ACTIVITIES = [
         "Tuesdays and Thursdays 11:00–12:00",
         "2.00",
         "Seated and standing options; hearing loop.",
+        12,
     ),
     (
         "Chair-based exercise",
@@ -49,6 +54,7 @@ DEMO_ACTIVITIES = [
         "Fridays 10:30–11:15",
         "1.50",
         "Step-free venue.",
+        15,
     ),
     (
         "Green gym (peer-supported)",
@@ -56,9 +62,13 @@ DEMO_ACTIVITIES = [
         "Saturdays 10:00–12:00",
         "0",
         "Small group; a peer supporter meets newcomers.",
+        10,
     ),
 ]
+# Where each activity meets: a street of the district's main town (demo.referrals.DISTRICT_TOWNS).
+VENUE_STREETS = ["Market Place", "Station Road", "Church Lane", "Victoria Street", "Mill Road"]
 PATHWAY_FIELDS = ActivityOpportunity.PATHWAY_FIELDS
+DEMO_LSOA_PREFIX = "E0199"  # the demo look-up's LSOAs (demo.referrals.postcode_table)
 
 
 def load_hub_demo() -> dict[str, int]:
@@ -79,7 +89,10 @@ def _load_directory() -> dict[tuple[int, str], ActivityOpportunity]:
             defaults={"type": Partner.Type.PROVIDER},
         )
         provider.districts.add(district)
-        for activity, pathways, when, cost, notes in DEMO_ACTIVITIES:
+        places = _venue_postcodes(district)
+        town = DISTRICT_TOWNS.get(district.name, (district.name,))[0]
+        for n, (activity, pathways, when, cost, notes, capacity) in enumerate(DEMO_ACTIVITIES):
+            place = places[n % len(places)] if places else None
             opportunity, _ = ActivityOpportunity.objects.update_or_create(
                 provider=provider,
                 activity=activity,
@@ -88,6 +101,11 @@ def _load_directory() -> dict[tuple[int, str], ActivityOpportunity]:
                     **{field: p in pathways for p, field in PATHWAY_FIELDS.items()},
                     "day_and_time": when,
                     "venue": f"{district.name} community centre",
+                    "address": f"{n + 1} {VENUE_STREETS[n % len(VENUE_STREETS)]}, {town}",
+                    "postcode": place.postcode if place else "",
+                    "latitude": place.latitude if place else None,
+                    "longitude": place.longitude if place else None,
+                    "capacity": capacity,
                     "cost_per_session": Decimal(cost),
                     "accessibility_notes": notes,
                     "contact": "bookings@leisure.example.org",
@@ -97,6 +115,17 @@ def _load_directory() -> dict[tuple[int, str], ActivityOpportunity]:
             for pathway in pathways:
                 chosen.setdefault((district.pk, pathway), opportunity)
     return chosen
+
+
+def _venue_postcodes(district: District) -> list[PostcodeLookup]:
+    """The district's demo postcodes with a place, in a fixed order (one per activity)."""
+    return list(
+        PostcodeLookup.objects.filter(
+            district_ons_code=district.ons_code,
+            lsoa_code__startswith=DEMO_LSOA_PREFIX,
+            latitude__isnull=False,
+        ).order_by("postcode")[: len(DEMO_ACTIVITIES)]
+    )
 
 
 def _load_histories(opportunities: dict[tuple[int, str], ActivityOpportunity]) -> None:

@@ -9,6 +9,7 @@ with 9, never issued) and drama-range phone numbers. A fixed random seed makes e
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,6 +20,7 @@ from districts.models import District
 from referrals.models import (
     FOLLOW_UP_SCHEDULE,
     ONTO_ACTIVITY_STATUSES,
+    WAITING_STATUSES,
     ActivityLevel,
     FollowUp,
     Pathway,
@@ -273,6 +275,17 @@ DISTRICT_AREAS = {
 }
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 POSTCODES_PER_LSOA = 6
+# Each district's main town (latitude, longitude): its postcodes lie within a few miles of it.
+DISTRICT_TOWNS = {
+    "Breckland": ("Dereham", 52.681, 0.940),
+    "Broadland": ("Aylsham", 52.794, 1.253),
+    "Great Yarmouth": ("Great Yarmouth", 52.607, 1.729),
+    "King's Lynn and West Norfolk": ("King's Lynn", 52.754, 0.398),
+    "North Norfolk": ("Cromer", 52.931, 1.301),
+    "Norwich": ("Norwich", 52.628, 1.293),
+    "South Norfolk": ("Wymondham", 52.570, 1.116),
+}
+SPREAD_DEGREES = (0.05, 0.08)  # about 5 km either way, north-south and east-west
 
 
 @dataclass
@@ -281,6 +294,17 @@ class _Postcode:
     lsoa_code: str
     imd_decile: int
     district_ons_code: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def place_of(postcode: str, district_name: str) -> tuple[float, float]:
+    """A plausible (latitude, longitude) for a demo postcode: near its district's main town,
+    the same every run (from a hash of the postcode, not the random generator)."""
+    _, lat, lon = DISTRICT_TOWNS[district_name]
+    digest = hashlib.sha256(postcode.encode()).digest()
+    north, east = (digest[0] / 255 - 0.5) * 2, (digest[1] / 255 - 0.5) * 2
+    return round(lat + north * SPREAD_DEGREES[0], 5), round(lon + east * SPREAD_DEGREES[1], 5)
 
 
 def postcode_table(districts: dict[str, District]) -> list[_Postcode]:
@@ -300,7 +324,9 @@ def postcode_table(districts: dict[str, District]) -> list[_Postcode]:
                 postcode = f"{outward} {inward}"
                 if postcode not in used:
                     used.add(postcode)
-                    table.append(_Postcode(postcode, lsoa, decile, districts[name].ons_code))
+                    lat, lon = place_of(postcode, name)
+                    ons = districts[name].ons_code
+                    table.append(_Postcode(postcode, lsoa, decile, ons, lat, lon))
     return table
 
 
@@ -311,7 +337,7 @@ def load_postcodes(districts: dict[str, District]) -> list[_Postcode]:
         [PostcodeLookup(**p.__dict__) for p in table],
         update_conflicts=True,
         unique_fields=["postcode"],
-        update_fields=["lsoa_code", "imd_decile", "district_ons_code"],
+        update_fields=["lsoa_code", "imd_decile", "district_ons_code", "latitude", "longitude"],
         batch_size=BATCH,
     )
     return table
@@ -594,8 +620,20 @@ def load_referral_history(
     count = 0
     if len(present) < len(references):
         count = _write_history(organisations, postcodes, districts, skip=present)
+    _fill_next_step_due(references)
     _advance_sequences()
     return count
+
+
+def _fill_next_step_due(references: list[str]) -> None:
+    """Give waiting demo referrals written before next_step_due_on existed their due day."""
+    missing = Referral.objects.filter(
+        reference__in=references, status__in=WAITING_STATUSES, next_step_due_on__isnull=True
+    )
+    rows = list(missing.only("pk", "status", "submitted_at", "status_changed_at"))
+    for referral in rows:
+        referral.next_step_due_on = referral.next_step_due()
+    Referral.objects.bulk_update(rows, ["next_step_due_on"], batch_size=BATCH)
 
 
 def _write_history(
@@ -660,6 +698,8 @@ def _write_history(
         )
     assert sum(1 for r in planned if r.status in ONTO_ACTIVITY_STATUSES) == REFERRED_ONTO_ACTIVITY
     wanted = [(x, r) for x, r in zip(referrals, planned, strict=True) if x.reference not in skip]
+    for referral, _ in wanted:  # bulk_create skips save(), which sets it
+        referral.next_step_due_on = referral.next_step_due()
     Referral.objects.bulk_create([x for x, _ in wanted], batch_size=BATCH)
     pks = dict(
         Referral.objects.filter(reference__in=[x.reference for x, _ in wanted]).values_list(

@@ -8,6 +8,14 @@ For load tests and benchmarks, not for the demo. It writes, for the given financ
 * N referrals with references ``SYN-24-0000001`` (a programme prefix real referrals never use;
   its ReferenceSequence rows are kept up to date, so a second run continues the numbering);
 * one StatusChange per referral (its current status only, not the whole history);
+* for every referral waiting for the hub (submitted, triaged, contacted, matched) the day its
+  next step is due (``next_step_due_on``, the rule of ``referrals.models.next_step_due`` in
+  working days, England's bank holidays), and for about half of them a hub worker's caseload
+  (``assigned_to``): HUB_WORKERS synthetic hub users ``hub-synthetic-N@example.org`` (created
+  once, no usable password) and the demo's hub users when present, so the load test's hub user
+  has a caseload;
+* names drawn from common English surnames (Smith about 1 in 80) and a long tail, so a search
+  by a common surname finds as many people as it would in a real county;
 * the 6-week, 12-week, 6-month and 12-month follow-ups of every referral that became active,
   completed ones (always before ``as_of``) with minutes and sometimes life satisfaction;
 * Active NoW allocations per district and year, about £60 a referral as in the demo.
@@ -28,22 +36,29 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import holidays
 import numpy as np
 import pandas as pd
 from auditlog.context import disable_auditlog
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from activeportal.accounts import roles
+from activeportal.accounts.models import User
 from activeportal.lib.fy import FinancialYearError, fy_bounds, fy_parse
 from demo import referrals as demo
 from demo import synthetic_writers as writers
+from demo.accounts import DEMO_USERS
 from demo.districts import load_districts
 from demo.funding import ACTIVE_NOW, STREAMS
 from districts.models import District
 from funding.models import Allocation, FundingStream
 from referrals.models import (
     FOLLOW_UP_SCHEDULE,
+    WAITING_STATUSES,
     ActivityLevel,
     FollowUp,
     LongTermCondition,
@@ -73,6 +88,47 @@ RECENT_DAYS = 21  # younger referrals not onto activity are still open
 MATCHING_DAYS = 60  # younger referrals onto activity are matched or active
 COMPLETED_AFTER_DAYS = 95
 NOTE = "Synthetic referral (generated test data)."
+HUB_WORKERS = 8
+HUB_WORKER_EMAIL = "hub-synthetic-{n}@example.org"
+ASSIGNED_SHARE = 0.5  # of the referrals waiting for the hub, on someone's caseload
+# Common surnames with their rough share of people in England (Smith about 1.3%), then a long
+# tail of made-up but plausible ones sharing the rest.
+COMMON_SURNAMES = {
+    "Smith": 1.26, "Jones": 0.75, "Williams": 0.55, "Taylor": 0.52, "Brown": 0.49,
+    "Davies": 0.45, "Evans": 0.35, "Wilson": 0.33, "Thomas": 0.32, "Johnson": 0.30,
+    "Roberts": 0.29, "Robinson": 0.26, "Thompson": 0.26, "Wright": 0.25, "Walker": 0.25,
+    "White": 0.24, "Edwards": 0.23, "Hughes": 0.23, "Green": 0.22, "Hall": 0.22,
+    "Lewis": 0.21, "Harris": 0.21, "Clarke": 0.21, "Patel": 0.20, "Jackson": 0.20,
+    "Wood": 0.19, "Turner": 0.18, "Martin": 0.18, "Cooper": 0.18, "Hill": 0.18,
+    "Ward": 0.17, "Morris": 0.17, "Moore": 0.17, "Clark": 0.17, "Lee": 0.16,
+    "King": 0.16, "Baker": 0.16, "Harrison": 0.16, "Morgan": 0.15, "Allen": 0.15,
+}  # fmt: skip
+# fmt: off
+_TAIL_STARTS = ["Ash", "Brook", "Fen", "Hol", "Mar", "Nor", "Ock", "Red", "Stan", "Thorn", "Wel",
+                "Yar", "Bark", "Cros", "Dun", "Gil"]
+_TAIL_ENDS = ["ford", "well", "ham", "ley", "ton", "wick", "by", "field", "more", "worth",
+              "stead", "gate"]
+FIRST_NAMES = [
+    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Grace", "Sophia", "Freya",
+    "Margaret", "Susan", "Patricia", "Linda", "Jean", "Helen", "Sarah", "Karen", "Joan", "Ann",
+    "Noah", "Oliver", "George", "Arthur", "Leo", "Harry", "Oscar", "Jack", "David", "John",
+    "Peter", "Michael", "Robert", "Paul", "Stephen", "Mark", "Brian", "Keith", "Colin", "Ian",
+]
+# fmt: on
+# What the person would like to do (Referral.preferences); often nothing is said.
+PREFERENCES = np.array(
+    [
+        "",
+        "",
+        "",
+        "Walking in a group; mornings only.",
+        "Swimming, women-only sessions if possible.",
+        "Something seated: cannot stand for long.",
+        "Evenings or weekends (works days).",
+        "Near a bus route; does not drive.",
+    ],
+    dtype=object,
+)
 LONDON = "Europe/London"
 
 INA, FAI, ACT = ActivityLevel.INACTIVE, ActivityLevel.FAIRLY_ACTIVE, ActivityLevel.ACTIVE
@@ -247,6 +303,9 @@ class _World:
     sequences: dict[int, int]  # last number used before this run, per year
     next_ids: dict[str, int]
     now: pd.Timestamp
+    hub_ids: np.ndarray  # whose caseloads the waiting referrals are spread over
+    holidays: np.ndarray  # England's bank holidays (datetime64[D]) over the span
+    names_rng: np.random.Generator  # names and caseloads: apart, so nothing else moves
 
     @classmethod
     def load(cls, *, seed: int, as_of: date, first_year: int, last_year: int) -> _World:
@@ -328,6 +387,9 @@ class _World:
             sequences=sequences,
             next_ids=next_ids,
             now=pd.Timestamp(timezone.now()).floor("s"),
+            hub_ids=_ensure_hub_workers(),
+            holidays=_bank_holidays(first_day, last_day),
+            names_rng=np.random.default_rng([seed, 2]),
         )
 
     def batch(self, start: int, stop: int, *, total: int) -> _Batch:
@@ -348,6 +410,31 @@ class _World:
             ReferenceSequence.objects.update_or_create(
                 prefix=PREFIX, financial_year=year, defaults={"last_number": number}
             )
+
+
+def _ensure_hub_workers() -> np.ndarray:
+    """The synthetic hub users (created once) and the demo's hub users present, by id."""
+    group = Group.objects.get(name=roles.HUB)
+    for n in range(1, HUB_WORKERS + 1):
+        user, created = User.objects.get_or_create(
+            email=HUB_WORKER_EMAIL.format(n=n),
+            defaults={"first_name": "Synthetic", "last_name": f"Hub worker {n}"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(group)
+    emails = [HUB_WORKER_EMAIL.format(n=n) for n in range(1, HUB_WORKERS + 1)]
+    emails += [email for email, role, _ in DEMO_USERS if role == roles.HUB]
+    ids = User.objects.filter(email__in=emails).order_by("pk").values_list("pk", flat=True)
+    return np.array(list(ids), dtype=np.int64)
+
+
+def _bank_holidays(first: date, last: date) -> np.ndarray:
+    """England's bank holidays from ``first`` to a year after ``last`` (targets run on)."""
+    years = range(first.year, last.year + 2)
+    days = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    return np.array(sorted(days), dtype="datetime64[D]")
 
 
 def _normalised(weights: np.ndarray) -> np.ndarray:
@@ -512,7 +599,8 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
     minutes = _minutes_for(rng, baseline)
     conditions = _CONDITIONS_JSON[rng.integers(len(_CONDITIONS_JSON), size=n)]
     disability = rng.random(n) < DISABILITY_SHARE
-    id_text = pd.Series(ids).astype(str)
+    first_names, last_names = _names(w.names_rng, n)
+    assigned = _caseloads(w, status.isin([str(s) for s in WAITING_STATUSES]).to_numpy())
 
     referrals = pd.DataFrame(
         {
@@ -529,8 +617,8 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
             "organisation_id": w.org_ids[org],
             "submitted_at": submitted,
             "financial_year": fy,
-            "first_name": "Synthetic",
-            "last_name": "Person " + id_text.str.zfill(7),
+            "first_name": first_names,
+            "last_name": last_names,
             "date_of_birth": born,
             "nhs_number": _nhs_numbers(ids),
             "postcode": postcode,
@@ -538,6 +626,7 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
             "email": "",
             "preferred_contact": Referral.PreferredContact.PHONE.value,
             "reason": NOTE,
+            "preferences": PREFERENCES[w.names_rng.integers(len(PREFERENCES), size=n)],
             "pathway_answers": "{}",
             "long_term_conditions": conditions,
             "has_disability": disability,
@@ -549,6 +638,8 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
             "postcode_not_found": unknown,
             "status": status,
             "status_changed_at": changed,
+            "next_step_due_on": _next_step_due_on(w, status, submitted, changed),
+            "assigned_to_id": assigned,
             "version": 1,
             "created_at": w.now,
             "updated_at": w.now,
@@ -573,6 +664,60 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
         after[became_active],
     )
     return _Batch(referrals, status_changes, follow_ups, district, fy)
+
+
+def _local_days(moments: pd.Series) -> np.ndarray:
+    return moments.dt.tz_convert(LONDON).dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+
+
+def _next_step_due_on(w: _World, status: pd.Series, submitted, changed) -> pd.Series:
+    """referrals.models.next_step_due, vectorised: first contact counts from submission, a
+    match from the contact, the start from the match, in working days (England); NaT when
+    nothing is waiting."""
+    S = Status
+    since = np.where(
+        status.isin([S.SUBMITTED, S.TRIAGED]).to_numpy(),
+        _local_days(submitted),
+        _local_days(changed),
+    )
+    days = status.map(
+        {
+            S.SUBMITTED: settings.HUB_TARGET_CONTACT_DAYS,
+            S.TRIAGED: settings.HUB_TARGET_CONTACT_DAYS,
+            S.CONTACTED: settings.HUB_TARGET_MATCH_DAYS,
+            S.MATCHED: settings.HUB_TARGET_START_DAYS,
+        }
+    )
+    waiting = days.notna().to_numpy()
+    # Rolling back first: add_working_days does not count the start day, whatever day it is.
+    due = np.busday_offset(
+        since.astype("datetime64[D]"),
+        days.fillna(0).to_numpy(dtype=np.int64),
+        roll="backward",
+        holidays=w.holidays,
+    )
+    return pd.Series(np.where(waiting, due, np.datetime64("NaT")))
+
+
+def _caseloads(w: _World, waiting: np.ndarray) -> pd.arrays.IntegerArray:
+    """About ASSIGNED_SHARE of the waiting referrals on a hub worker's caseload, evenly."""
+    n = len(waiting)
+    assigned = w.names_rng.random(n) < ASSIGNED_SHARE
+    worker = w.names_rng.integers(len(w.hub_ids), size=n)
+    values = pd.array(w.hub_ids[worker], dtype="Int64")
+    values[~(waiting & assigned)] = pd.NA
+    return values
+
+
+def _names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """First names and surnames: common surnames at their share, the rest from the tail."""
+    tail = [a + b for a in _TAIL_STARTS for b in _TAIL_ENDS]
+    names = np.array([*COMMON_SURNAMES, *tail], dtype=object)
+    common = np.array(list(COMMON_SURNAMES.values())) / 100
+    weights = np.concatenate([common, np.full(len(tail), (1 - common.sum()) / len(tail))])
+    last = names[rng.choice(len(names), n, p=weights / weights.sum())]
+    first = np.array(FIRST_NAMES, dtype=object)[rng.integers(len(FIRST_NAMES), size=n)]
+    return first, last
 
 
 def _sorted_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -393,7 +393,11 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        indexes = [models.Index(fields=["referral", "changed_at"])]
+        indexes = [
+            models.Index(fields=["referral", "changed_at"]),
+            # Recent updates, newest first (the referrer's home page and its list).
+            models.Index(fields=["changed_at", "id"], name="status_change_changed_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral}: {self.from_status or '—'} → {self.to_status}"
@@ -512,6 +516,12 @@ class FollowUp(models.Model):
                 fields=["referral", "due_on"],
                 condition=models.Q(completed_on__isnull=True),
                 name="follow_up_open_idx",
+            ),
+            # Follow-ups due, oldest first (the hub's page reads them in this order).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(completed_on__isnull=True),
+                name="follow_up_due_idx",
             ),
         ]
 

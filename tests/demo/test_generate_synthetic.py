@@ -7,17 +7,24 @@ import io
 import re
 from collections import Counter
 from datetime import date
+from types import SimpleNamespace
 
+import numpy as np
+import pandas as pd
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from activeportal.accounts.models import User
 from activeportal.lib.fy import fy_of
 from demo import referrals as demo
+from demo import synthetic
+from demo import synthetic_writers as writers
 from funding.models import Allocation
 from referrals.models import (
+    WAITING_STATUSES,
     FollowUp,
     PostcodeLookup,
     ReferenceSequence,
@@ -25,6 +32,7 @@ from referrals.models import (
     Status,
     StatusChange,
     activity_level,
+    next_step_due,
 )
 from referrals.validators import normalise_nhs_number, normalise_postcode
 from reports import services
@@ -142,7 +150,8 @@ def test_references_are_unique_in_their_own_prefix_and_the_sequences_follow(gene
 def test_people_are_obviously_fake_with_test_nhs_numbers_and_looked_up_postcodes(generated):
     lookup = {p.postcode: p for p in PostcodeLookup.objects.all()}
     for r in Referral.objects.all()[:500]:
-        assert r.first_name == "Synthetic" and r.last_name.startswith("Person ")
+        assert r.reference.startswith("SYN-") and r.reason == synthetic.NOTE
+        assert r.first_name and r.last_name
         assert r.consent is True
         assert normalise_nhs_number(r.nhs_number, allow_test=True).startswith("9")
         assert normalise_postcode(r.postcode) == r.postcode
@@ -179,6 +188,10 @@ def fingerprint() -> str:
         "long_term_conditions",
         "status",
         "status_changed_at",
+        "next_step_due_on",
+        "assigned_to__email",
+        "first_name",
+        "last_name",
     )
     follow_ups = FollowUp.objects.order_by("referral__reference", "timepoint").values_list(
         "referral__reference", "timepoint", "due_on", "completed_on", "minutes", "life_satisfaction"
@@ -246,3 +259,110 @@ def test_the_generated_referrals_show_up_in_the_statistics(generated):
     assert figures["organisations"] > 100
     assert 30 <= figures["deprived_share"] <= 60
     assert sum(figures["pathways"].values()) == figures["referrals"]
+
+
+def test_waiting_referrals_have_their_next_step_due_as_a_save_would_set_it(generated):
+    waiting = Referral.objects.filter(status__in=WAITING_STATUSES)
+    assert waiting.count() > 30
+    assert {r.status for r in waiting} == set(WAITING_STATUSES)
+    for referral in waiting:
+        assert referral.next_step_due_on is not None
+        assert referral.next_step_due_on == referral.next_step_due()
+    others = Referral.objects.exclude(status__in=WAITING_STATUSES)
+    assert not others.filter(next_step_due_on__isnull=False).exists()
+
+
+def test_the_vectorised_next_step_rule_agrees_with_the_model_on_every_day_of_a_year():
+    # Every day of 2025 (weekends, Easter, the August bank holiday, Christmas) in every status.
+    days = pd.date_range("2025-01-01 09:30", "2025-12-31 09:30", freq="D", tz="Europe/London")
+    submitted = pd.Series(days.tz_convert("UTC"))
+    changed = submitted + pd.Timedelta(days=3, hours=2)
+    world = SimpleNamespace(holidays=synthetic._bank_holidays(date(2025, 1, 1), date(2025, 12, 31)))
+    for status in Status:
+        statuses = pd.Series([str(status)] * len(days), dtype=object)
+        due = synthetic._next_step_due_on(world, statuses, submitted, changed)
+        for day, s_at, c_at in zip(due, submitted, changed, strict=True):
+            expected = next_step_due(
+                status, submitted_at=s_at.to_pydatetime(), status_changed_at=c_at.to_pydatetime()
+            )
+            assert (None if pd.isna(day) else day.date()) == expected, (status, s_at)
+
+
+def test_about_half_the_waiting_referrals_are_on_hub_workers_caseloads(generated):
+    workers = User.objects.filter(email__startswith="hub-synthetic-")
+    assert workers.count() == synthetic.HUB_WORKERS
+    assert all(w.role_names == {"hub"} and not w.has_usable_password() for w in workers)
+    waiting = Referral.objects.filter(status__in=WAITING_STATUSES)
+    assigned = waiting.filter(assigned_to__isnull=False)
+    assert 0 < assigned.count() < waiting.count()
+    assert set(assigned.values_list("assigned_to__email", flat=True)) <= {w.email for w in workers}
+    assert len(set(assigned.values_list("assigned_to", flat=True))) >= 5  # spread over them
+    # At scale, half the waiting ones, evenly over the workers.
+    world = SimpleNamespace(names_rng=np.random.default_rng(1), hub_ids=np.arange(1, 9))
+    waiting_flags = np.arange(20_000) % 4 != 0
+    caseloads = synthetic._caseloads(world, waiting_flags).to_numpy(dtype=float, na_value=np.nan)
+    on = ~np.isnan(caseloads)
+    assert not on[~waiting_flags].any()
+    assert on[waiting_flags].mean() == pytest.approx(synthetic.ASSIGNED_SHARE, abs=0.02)
+    per_worker = np.bincount(caseloads[on].astype(int))[1:]
+    assert per_worker.min() > 0.9 * per_worker.mean()
+    closed = Referral.objects.exclude(status__in=WAITING_STATUSES)
+    assert not closed.filter(assigned_to__isnull=False).exists()
+
+
+def test_the_demo_hub_user_gets_a_caseload_and_a_rerun_adds_no_hub_worker(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    generate(N, 7)
+    hub = User.objects.get(email="hub@example.org")
+    assert Referral.objects.filter(assigned_to=hub, financial_year__gte=2025).exists()
+    generate(200, 8)
+    assert User.objects.filter(email__startswith="hub-synthetic-").count() == 8
+
+
+def test_common_surnames_come_up_often_enough_to_search_by(generated):
+    surnames = Counter(Referral.objects.values_list("last_name", flat=True))
+    assert 0.005 < surnames["Smith"] / N < 0.025
+    assert surnames.most_common(1)[0][0] == "Smith"
+    assert len(surnames) > 100
+
+
+def test_the_copy_and_orm_writers_write_the_same_values(generated):
+    """The COPY text of a batch, read back by each column's field, equals the instances that
+    bulk_create saves, column by column (both writers get every new column)."""
+    import csv
+    import io as io_module
+
+    from django.db import models
+
+    world = synthetic._World.load(seed=3, as_of=date(2026, 12, 1), first_year=2025, last_year=2026)
+    batch = world.batch(0, 400, total=400)
+    for model, frame in (
+        (Referral, batch.referrals),
+        (StatusChange, batch.status_changes),
+        (FollowUp, batch.follow_ups),
+    ):
+        # COPY names its columns: a NOT NULL column left out would be NULL (no database default).
+        required = {f.column for f in model._meta.concrete_fields if not f.null}
+        assert required <= set(frame.columns), required - set(frame.columns)
+        instances = writers._instances(model, frame)
+        rows = list(csv.reader(io_module.StringIO(writers._csv(frame))))
+        assert len(rows) == len(instances) == len(frame)
+        for column, name in enumerate(frame.columns):
+            field = next(f for f in model._meta.concrete_fields if f.column == name)
+            for row, instance in zip(rows, instances, strict=True):
+                text, value = row[column], getattr(instance, field.attname)
+                if text == "" and (field.null or value in ("", None)):
+                    assert value in ("", None), (name, value)
+                    continue
+                if isinstance(field, models.JSONField):
+                    parsed = __import__("json").loads(text)
+                elif isinstance(field, models.BooleanField):
+                    parsed = text == "True"
+                elif isinstance(field, models.DateTimeField):
+                    parsed = field.to_python(text.replace("+00", "+00:00"))
+                else:
+                    parsed = field.to_python(text)
+                assert parsed == value, (model.__name__, name, text, value)
+    assert batch.referrals["next_step_due_on"].notna().any()
+    assert batch.referrals["assigned_to_id"].notna().any()

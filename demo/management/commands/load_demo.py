@@ -8,6 +8,7 @@ from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_gbp
 from demo.accounts import DEMO_PASSWORD, load_demo_users
 from demo.districts import load_district_work, load_districts
+from demo.flow import load_current_flow
 from demo.funding import load_funding
 from demo.hub import load_hub_demo
 from demo.referrals import load_referral_history, load_referrer_organisations
@@ -18,7 +19,8 @@ from funding.models import Allocation
 class Command(BaseCommand):
     help = (
         "Load the Active Norfolk 2024-25 demo: districts, funding streams and allocations, "
-        "and one user per role. Idempotent. For a local trial only."
+        "one user per role, the referral history and a current flow of referrals dated from "
+        "today. Idempotent (a rerun on a later day replaces the flow). For a local trial only."
     )
 
     def add_arguments(self, parser):
@@ -42,12 +44,17 @@ class Command(BaseCommand):
             load_district_work(districts)
             load_referral_history(districts, organisations)
             load_hub_demo()
+            flow = load_current_flow()  # after the directory: its matches need activities
             load_reports_demo()  # last: the statistics are built from everything above
 
         total = sum(Allocation.objects.filter(financial_year=2024).values_list("amount", flat=True))
         self.stdout.write(
             f"Loaded {len(districts)} districts; allocations in {fy_label(2024)}: "
             f"{format_gbp(total)}."
+        )
+        self.stdout.write(
+            "Current flow (dated from today): "
+            + (f"{flow} referrals written." if flow else "already there for today.")
         )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, role, description in users:
