@@ -734,6 +734,10 @@ def _write_history(
             )
     StatusChange.objects.bulk_create(changes, batch_size=BATCH * 2)
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH * 2)
+    # As referrals.moves leaves them: open follow-ups of a referral no longer active are not due.
+    FollowUp.objects.filter(referral_id__in=pks.values(), completed_on__isnull=True).exclude(
+        referral__status=Status.ACTIVE
+    ).update(awaited=False)
     return len(wanted)
 
 

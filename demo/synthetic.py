@@ -662,6 +662,7 @@ def _make_batch(w: _World, start: int, stop: int) -> _Batch:
         returned[became_active],
         baseline[became_active],
         after[became_active],
+        still_active=(status == S.ACTIVE).to_numpy()[became_active],
     )
     return _Batch(referrals, status_changes, follow_ups, district, fy)
 
@@ -778,12 +779,13 @@ def _due_dates(days: np.ndarray) -> np.ndarray:
     return np.stack(columns, axis=1) if columns else np.empty((len(days), 0), "datetime64[D]")
 
 
-def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFrame:
+def _follow_ups(w, referral_ids, days, returned, baseline, after, still_active) -> pd.DataFrame:
     """The four scheduled follow-ups of each referral that became active.
 
     Those who returned any get, like the demo, a latest one with the level of their transition
     (weights LAST_FOLLOW_UP_WEIGHTS among the timepoints completed before as_of) and some
-    earlier ones; every other follow-up is open (not done).
+    earlier ones; every other follow-up is open (not done), and awaited only while the referral
+    is still active (as referrals.moves leaves them).
     """
     rng, m = w.rng, len(referral_ids)
     due = _due_dates(days)
@@ -824,6 +826,7 @@ def _follow_ups(w, referral_ids, days, returned, baseline, after) -> pd.DataFram
             "completed_on": pd.Series(np.where(done, completed.ravel(), np.datetime64("NaT"))),
             "minutes": minutes,
             "life_satisfaction": satisfaction,
+            "awaited": done | np.repeat(still_active, len(TIMEPOINTS)),
         }
     )
 

@@ -492,6 +492,11 @@ class FollowUp(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    awaited = models.BooleanField(
+        default=True,
+        help_text="Still wanted: False once the referral left 'active' before it was recorded "
+        "(referrals.moves), so the follow-ups due read only live ones.",
+    )
 
     class Meta:
         ordering = ["referral", "due_on"]
@@ -517,10 +522,11 @@ class FollowUp(models.Model):
                 condition=models.Q(completed_on__isnull=True),
                 name="follow_up_open_idx",
             ),
-            # Follow-ups due, oldest first (the hub's page reads them in this order).
+            # Follow-ups due, oldest first (the hub's page reads them in this order): only the
+            # awaited ones, a few thousand among millions left open by closed referrals.
             models.Index(
                 fields=["due_on", "id"],
-                condition=models.Q(completed_on__isnull=True),
+                condition=models.Q(completed_on__isnull=True, awaited=True),
                 name="follow_up_due_idx",
             ),
         ]

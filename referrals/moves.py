@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from activeportal.lib.changes import Change, data_changed_announce
-from referrals.models import Referral, StatusChange, next_step_due
+from referrals.models import FollowUp, Referral, Status, StatusChange, next_step_due
 
 if TYPE_CHECKING:
     from activeportal.accounts.models import User
@@ -43,6 +43,9 @@ def status_move_record(
     )
     if updated != 1:
         raise StaleReferral
+    if referral.status == Status.ACTIVE and to_status != Status.ACTIVE:
+        # Leaving "active" (completed, withdrawn...): follow-ups not yet recorded are not due.
+        FollowUp.objects.filter(referral=referral, completed_on__isnull=True).update(awaited=False)
     change = StatusChange.objects.create(
         referral=referral,
         from_status=referral.status,

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from activeportal.lib.forms import HiddenErrorsShown
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(HiddenErrorsShown, AuthenticationForm):
     """Sign in with an e-mail address; the field keeps the name ``username`` for Django/axes."""
 
     username = forms.EmailField(

@@ -278,7 +278,10 @@ def follow_ups_due(*, today: dt.date | None = None) -> QuerySet[FollowUp]:
     today = today or timezone.localdate()
     return (
         FollowUp.objects.filter(
-            completed_on__isnull=True, due_on__lte=today, referral__status=Status.ACTIVE
+            completed_on__isnull=True,
+            awaited=True,
+            due_on__lte=today,
+            referral__status=Status.ACTIVE,
         )
         .select_related("referral__district")
         .order_by("due_on", "pk")

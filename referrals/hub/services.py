@@ -464,7 +464,7 @@ def digest_figures(*, today: dt.date) -> DigestFigures:
         status__in=(S.SUBMITTED, S.TRIAGED), submitted_at__lt=waiting_since
     ).order_by("submitted_at")
     due = FollowUp.objects.filter(
-        completed_on__isnull=True, due_on__lte=today, referral__status=S.ACTIVE
+        completed_on__isnull=True, awaited=True, due_on__lte=today, referral__status=S.ACTIVE
     )
     return DigestFigures(
         follow_ups_due=due.count(),

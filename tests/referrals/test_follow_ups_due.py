@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from activeportal.accounts import roles
-from referrals.models import FollowUp, Status
+from referrals.hub import services as workflow
+from referrals.models import FollowUp, Referral, Status
 from tests.factories import DistrictFactory, FollowUpFactory, ReferralFactory, at
 from tests.pages import form_of
 
@@ -208,3 +210,19 @@ def test_other_bad_input_is_still_refused_once_early_is_ticked(client, hub_user,
     assert soup.find(id="id_record_early").has_attr("checked")
     early.refresh_from_db()
     assert early.completed_on is None
+
+
+@pytest.mark.django_db
+def test_a_referral_that_closes_leaves_its_unrecorded_follow_ups_no_longer_awaited(hub_user):
+    """Follow-ups due read only awaited ones (the index follow_up_due_idx holds only them)."""
+    referral = ReferralFactory(status=Status.ACTIVE)
+    workflow.follow_ups_schedule(referral=referral, activated_on=timezone.localdate())
+    assert referral.follow_ups.filter(awaited=True).count() == 4
+    workflow.referral_move(
+        referral=Referral.objects.get(pk=referral.pk),
+        to_status=Status.WITHDRAWN,
+        user=hub_user,
+        note="Moved away.",
+        expected_version=referral.version,
+    )
+    assert not FollowUp.objects.filter(referral=referral, awaited=True).exists()
