@@ -295,11 +295,12 @@ def follow_ups_due_count(*, limit: int | None = None) -> dict:
     """How many follow-ups are due (as ``follow_ups_due``), counted up to ``limit`` + 1
     (default FOLLOW_UPS_COUNT_LIMIT).
 
-    Unordered, the count starts from the active referrals and stops once past the limit, so
-    the triage page's figure costs the same however many are overdue.
+    In the page's order, the count reads the partial index of awaited follow-ups
+    (follow_up_due_idx) and stops once past the limit, so the triage page's figure costs the
+    same however many are overdue.
     """
     limit = FOLLOW_UPS_COUNT_LIMIT if limit is None else limit
-    n = follow_ups_due().order_by()[: limit + 1].count()
+    n = follow_ups_due()[: limit + 1].count()
     return {"count": n, "exact": n <= limit, "limit": limit}
 
 
