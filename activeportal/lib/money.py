@@ -1,4 +1,5 @@
-"""Money is Decimal pounds with two places; shown as £12,345 (pence only when asked)."""
+"""Money is Decimal pounds with two places; shown as £12,345 (pence only when asked). Counts
+are shown as people write them too: 4,694."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ def format_gbp(value: Decimal | int | None, *, pence: bool = False) -> str:
     if pence:
         return f"{sign}£{amount.quantize(PENNY, rounding=ROUND_HALF_UP):,.2f}"
     return f"{sign}£{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
+
+
+def format_count(value) -> str:
+    """``4694`` -> ``"4,694"``; ``Decimal("1.5")`` -> ``"1.5"``; None -> ``"—"``. Text (a hidden
+    small number such as ``"<5"``, or a word) is returned as it is."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, int) or value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,}"
 
 
 _POUNDS = re.compile(r"^(-?)£?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 
 from activeportal.lib.fy import fy_label
-from activeportal.lib.money import format_gbp
+from activeportal.lib.money import format_count, format_gbp
 from activeportal.lib.people import format_nhs_number, format_phone
 
 register = template.Library()
@@ -19,6 +19,12 @@ def gbp(value):
 def gbp_pence(value):
     """{{ amount|gbp_pence }} -> £12,345.67"""
     return format_gbp(value, pence=True)
+
+
+@register.filter
+def count(value):
+    """{{ figures.referrals|count }} -> 4,694 (text such as "<5" is shown as it is)."""
+    return format_count(value)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from activeportal.lib.money import format_gbp, parse_pounds, to_pounds
+from activeportal.lib.money import format_count, format_gbp, parse_pounds, to_pounds
 
 
 def test_money_is_shown_in_whole_pounds_with_thousands():
@@ -54,3 +54,19 @@ def test_parse_pounds_reads_what_a_spreadsheet_holds(text, pounds):
 def test_parse_pounds_refuses_what_is_not_an_amount(text, message):
     with pytest.raises(ValueError, match=message):
         parse_pounds(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (4694, "4,694"),
+        (Decimal("7542.0"), "7,542"),
+        (2959098, "2,959,098"),
+        (Decimal("1.25"), "1.25"),
+        (0, "0"),
+        ("<5", "<5"),
+        (None, "—"),
+    ],
+)
+def test_counts_are_written_with_thousands_separators(value, shown):
+    assert format_count(value) == shown
