@@ -101,6 +101,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL's parallel workers per query (DATABASE_PARALLEL_WORKERS; unset: the server's
+# setting). The web tier sets 0 (activeportal/wsgi.py): a request's queries are small, and
+# starting workers costs more than they save (8 ms against 2 ms for the follow-ups due count at
+# a million referrals) while taking cores from other requests. Celery's statistics builds keep
+# the server's setting.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_str("DATABASE_PARALLEL_WORKERS"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +185,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = ({"model": "funding.importbatch", "exclude_fi
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Inputs, selects and text areas drawn in Python, to the HTML of Django's templates (the
+# commonest widgets cost pages like the hub's worklist a third of their rendering time).
+FORM_RENDERER = "activeportal.lib.renderers.PortalFormRenderer"
 
 # E-mail: the console in development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -267,6 +267,11 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "-submitted_at"]),
+            # A referrer's recent updates: their organisation's referrals whose status moved
+            # lately (status_changed_at is the last move's time).
+            models.Index(
+                fields=["organisation", "status_changed_at"], name="referral_org_changed_idx"
+            ),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["financial_year", "pathway"]),
             # Lists of every referral, newest first (the hub's and admins' view of the list).

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -61,3 +63,41 @@ def test_settings_are_the_ones_the_portal_promises(settings):
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+
+
+def _show_parallel_workers(code: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    clean.pop("DATABASE_PARALLEL_WORKERS", None)
+    # The server's own database: the setting is the connection's, whichever database it opens.
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    result = subprocess.run(
+        [sys.executable, "-c", code + SHOW_PARALLEL_WORKERS],
+        cwd=BASE_DIR,
+        env={**clean, "DEBUG": "1", "DATABASE_URL": server},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+SHOW_PARALLEL_WORKERS = (
+    "\nfrom django.db import connection"
+    "\nwith connection.cursor() as cursor:"
+    "\n    cursor.execute('SHOW max_parallel_workers_per_gather')"
+    "\n    print(cursor.fetchone()[0])"
+)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="a PostgreSQL setting (CI runs on PostgreSQL)",
+)
+def test_web_requests_query_without_parallel_workers_and_workers_keep_the_servers_setting():
+    assert _show_parallel_workers("import activeportal.wsgi") == "0"
+    server = _show_parallel_workers(
+        "import os, django\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'activeportal.settings')\ndjango.setup()"
+    )
+    assert server != "0"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from activeportal.lib.dates import format_day
 from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_count, format_gbp
 from activeportal.lib.people import format_nhs_number, format_phone
@@ -25,6 +26,12 @@ def gbp_pence(value):
 def count(value):
     """{{ figures.referrals|count }} -> 4,694 (text such as "<5" is shown as it is)."""
     return format_count(value)
+
+
+@register.filter
+def day(value):
+    """{{ referral.submitted_at|day }} -> 12 Mar 2025 (as |date:"j M Y"; in the portal's zone)."""
+    return format_day(value)
 
 
 @register.filter

@@ -171,11 +171,27 @@ class SearchResults:
     Their ids are read once, up to ``limit`` + 1 (as far as the pages reach), and then each
     page's rows by primary key: one query over the matches, not three (the count, the audit
     record's ids and the page, each finding and sorting every match again).
+
+    The matches are read unsorted, stopping at ``limit`` + 1, and only those are sorted: a
+    common surname matches one referral in a hundred, and sorting every match read each from
+    the table (12,755 "Smith"s at a million referrals). When more than ``limit`` match, the
+    results are ``limit`` + 1 of them, in order, and the page asks for a narrower search.
     """
 
     def __init__(self, queryset: QuerySet[Referral], *, limit: int, ids: list[int] | None = None):
         self.queryset = queryset
-        self.ids = list(queryset.values_list("pk", flat=True)[: limit + 1]) if ids is None else ids
+        if ids is None:
+            found = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
+            ids = (
+                list(
+                    Referral.objects.filter(pk__in=found)
+                    .order_by(*queryset.query.order_by)
+                    .values_list("pk", flat=True)
+                )
+                if found
+                else []
+            )
+        self.ids = ids
         self._rows: list[Referral] | None = None
 
     def __getitem__(self, key: slice) -> SearchResults:

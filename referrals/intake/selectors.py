@@ -50,10 +50,11 @@ def status_updates_for_user(
     """The status moves of the referrals ``user`` may see in the last RECENT_UPDATES_DAYS,
     newest first, with their referral; the first status (submitted) is not an update."""
     since = (now or timezone.now()) - dt.timedelta(days=RECENT_UPDATES_DAYS)
+    # A referral moved since ``since`` has its last move (status_changed_at) since then too:
+    # read those few first (referral_org_changed_idx), not every referral's moves of the month.
+    moved_lately = referral_list_for_user(user=user).filter(status_changed_at__gte=since)
     return (
-        StatusChange.objects.filter(
-            referral__in=referral_list_for_user(user=user).values("pk"), changed_at__gte=since
-        )
+        StatusChange.objects.filter(referral__in=moved_lately.values("pk"), changed_at__gte=since)
         .exclude(from_status="")
         .select_related("referral")
         .order_by("-changed_at", "-pk")

@@ -7,10 +7,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from activeportal.accounts import roles
 from referrals.hub import services as workflow
+from referrals.intake.selectors import status_updates_for_user
 from referrals.models import ReferrerNotificationSetting, Status
 from tests.factories import (
     ActivityOpportunityFactory,
@@ -353,3 +355,17 @@ def test_a_referrer_turns_e_mails_off_and_hears_nothing(
     page = form.submit(client, email_on_update=True, follow=True).content.decode()
     assert "E-mails are on" in page
     assert ReferrerNotificationSetting.objects.get(user=referrer_a).email_on_update
+
+
+def test_recent_updates_read_the_organisations_lately_moved_referrals_by_their_index(
+    referrer_a, jane, john
+):
+    """At a million referrals the month's moves of every organisation are tens of thousands:
+    the updates start from the organisation's referrals moved since (referral_org_changed_idx)."""
+    _moved(jane, Status.MATCHED, days_ago=1)
+    updates = status_updates_for_user(user=referrer_a)
+    assert [change.referral for change in updates] == [jane]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        assert "referral_org_changed_idx" in updates.explain()

@@ -285,3 +285,36 @@ def test_a_search_too_long_is_refused_beside_the_field(client, hub_user, people)
     field = soup.find("input", attrs={"name": "q"}).find_parent("div")
     assert "Ensure this value has at most 100 characters" in field.get_text()
     assert not HubSearch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_search_matching_more_than_the_limit_shows_some_by_name_and_asks_to_narrow_it(
+    client, hub_user, people, monkeypatch
+):
+    monkeypatch.setattr("referrals.hub.views.QUEUE_COUNT_LIMIT", 3)
+    for first_name in ["Yan", "Bea", "Cal", "Ada"]:
+        ReferralFactory(first_name=first_name, last_name="Smith")
+    client.force_login(hub_user)
+    response = _search(client, q="smith")
+    soup = BeautifulSoup(response.content, "html.parser")
+    names = [tr.find_all("td")[1].get_text(strip=True) for tr in soup.select("tbody tr")]
+    # Six people are called Smith or Smithson; the first four found are shown, by name.
+    assert len(names) == 4
+    assert names == sorted(names, key=lambda name: (name.split()[-1], name.split()[0]))
+    assert "(more than 3)" in soup.find("caption").get_text()
+    assert "More than 3 referrals match this search, and 4 of them are listed, by name." in (
+        soup.get_text(" ", strip=True)
+    )
+    assert "Add a first name, a date of birth or an NHS number to find one person." in (
+        soup.get_text(" ", strip=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_search_within_the_limit_shows_every_match_without_asking_to_narrow_it(
+    client, hub_user, people
+):
+    client.force_login(hub_user)
+    response = _search(client, q="smith")
+    assert _found(response) == _names(people, "zoe", "alex_smithson")
+    assert "of them are listed, by name" not in response.content.decode()
