@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, MANAGER, OFFICER, role_required
 from activeportal.lib.errors import form_call
-from activeportal.lib.export import table_download
+from activeportal.lib.export import Kind, table_download
 from activeportal.lib.fy import FinancialYearError, fy_current, fy_parse
 from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.paging import page_of
@@ -203,7 +203,7 @@ def worklog_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _worklog_page(request, filterset, status=400)
     rows = (
         [
-            e.date.isoformat(),
+            e.date,
             e.district.name,
             str(e.officer),
             e.get_kind_display(),
@@ -216,7 +216,13 @@ def worklog_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         for e in filterset.qs
     )
-    return table_download(filename="work-log", headers=WORKLOG_HEADERS, rows=rows)
+    return table_download(
+        filename="work-log",
+        headers=WORKLOG_HEADERS,
+        kinds=[Kind.DATE, *[Kind.TEXT] * 6, Kind.NUMBER, Kind.COUNT, Kind.MONEY],
+        rows=rows,
+        title="Work log",
+    )
 
 
 def _worklog_form(

@@ -13,27 +13,32 @@ from datetime import date
 
 from django.conf import settings
 
+from activeportal.lib.export import Kind
 from activeportal.lib.fy import fy_bounds
 
 from .models import Allocation
 
-CSV_HEADERS = [
-    "Identifier",
-    "Title",
-    "Description",
-    "Currency",
-    "Amount Awarded",
-    "Award Date",
-    "Recipient Org:Identifier",
-    "Recipient Org:Name",
-    "Funding Org:Identifier",
-    "Funding Org:Name",
-    "Grant Programme:Title",
-    "Beneficiary Location:Name",
-    "Beneficiary Location:Geographic Code",
-    "Beneficiary Location:Geographic Code Type",
-    "Last Modified",
+# The standard's CSV template, each field with the kind of its cells (Kind decides how the
+# download writes them: the amount as a plain number, the date as a date).
+CSV_COLUMNS = [
+    ("Identifier", Kind.TEXT),
+    ("Title", Kind.TEXT),
+    ("Description", Kind.TEXT),
+    ("Currency", Kind.TEXT),
+    ("Amount Awarded", Kind.MONEY),
+    ("Award Date", Kind.DATE),
+    ("Recipient Org:Identifier", Kind.TEXT),
+    ("Recipient Org:Name", Kind.TEXT),
+    ("Funding Org:Identifier", Kind.TEXT),
+    ("Funding Org:Name", Kind.TEXT),
+    ("Grant Programme:Title", Kind.TEXT),
+    ("Beneficiary Location:Name", Kind.TEXT),
+    ("Beneficiary Location:Geographic Code", Kind.TEXT),
+    ("Beneficiary Location:Geographic Code Type", Kind.TEXT),
+    ("Last Modified", Kind.TEXT),
 ]
+CSV_HEADERS = [header for header, _ in CSV_COLUMNS]
+CSV_KINDS = [kind for _, kind in CSV_COLUMNS]
 
 
 def grant(allocation: Allocation) -> dict:
@@ -74,7 +79,7 @@ def grants_json(allocations: Iterable[Allocation]) -> str:
 
 
 def grants_csv_rows(allocations: Iterable[Allocation]) -> Iterable[list]:
-    """Rows under CSV_HEADERS, for table_download."""
+    """Rows under CSV_HEADERS, of CSV_KINDS, for table_download."""
     for allocation in allocations:
         g = grant(allocation)
         recipient, funder = g["recipientOrganization"][0], g["fundingOrganization"][0]
