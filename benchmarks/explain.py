@@ -8,8 +8,10 @@ and once more while its queries are captured; every SELECT is then run again und
 ``EXPLAIN (ANALYZE, BUFFERS)``. The queries are the pages' own (the views' querysets as they
 run), never SQL written here. Prints per page the queries' times, the plans' key lines and the
 indexes read, and exits 1 when a plan reads referrals_referral (or its follow-ups) by
-sequential scan, or when a worklist page does not read the index it is built on
-(EXPECTED_INDEXES).
+sequential scan, when a worklist page does not read the index it is built on
+(EXPECTED_INDEXES), or when one of its queries takes longer than EXPLAIN_SLOW_MS (default 50)
+to run: an index read in the wrong order (a month of every organisation's status changes for
+one referrer's recent updates) is as slow as a scan.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ EXPECTED_INDEXES = {
     "search by NHS number": {"referrals_referral_nhs_number"},  # a prefix: Django's name
     "search by surname": {"referral_last_name_trgm_idx"},
 }
+SLOW_MS = float(os.environ.get("EXPLAIN_SLOW_MS", "50"))
 SURNAME = "Smith"  # common in the synthetic data (demo.synthetic.COMMON_SURNAMES)
 
 
@@ -100,6 +103,7 @@ def pages() -> list[tuple[str, str]]:
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "activeportal.settings")
+    os.environ.setdefault("DATABASE_PARALLEL_WORKERS", "0")  # as the web tier (wsgi.py)
     import django
 
     django.setup()
@@ -111,7 +115,7 @@ def main(argv: list[str]) -> int:
 
     verbose = "--verbose" in argv
     cold = "--cold" in argv
-    bad, missing = [], []
+    bad, missing, slow = [], [], []
     for email, path in pages():
         used: set[str] = set()
         client = Client(HTTP_HOST="127.0.0.1")
@@ -129,6 +133,9 @@ def main(argv: list[str]) -> int:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 plan = [row[0] for row in cursor.fetchall()]
             total = next((line for line in plan if "Execution Time" in line), "")
+            ms = float(re.search(r"([\d.]+) ms", total).group(1)) if total else 0.0
+            if ms > SLOW_MS:
+                slow.append((path, sql[:120], ms))
             used.update(INDEX.findall("\n".join(plan)))
             seq = [
                 line.strip()
@@ -152,9 +159,12 @@ def main(argv: list[str]) -> int:
         print(f"INDEX NOT READ on {path}: expected one of {', '.join(sorted(expected))}")
     for path, seq, total in bad:
         print(f"SEQUENTIAL SCAN on {path}: {'; '.join(seq)} ({total.strip()})")
+    for path, sql, ms in slow:
+        print(f"SLOW QUERY on {path}: {ms:.1f} ms (over {SLOW_MS:g} ms): {sql}…")
     print("no sequential scan of a large table" if not bad else f"{len(bad)} plan(s) to fix")
     print("every worklist page reads its index" if not missing else f"{len(missing)} without")
-    return 1 if bad or missing else 0
+    print(f"no query over {SLOW_MS:g} ms" if not slow else f"{len(slow)} slow queries")
+    return 1 if bad or missing or slow else 0
 
 
 def _kind(path: str) -> str:
