@@ -265,6 +265,12 @@ CELERY_BEAT_SCHEDULE["reports-nightly-rebuild"] = {
     "task": "reports.nightly_rebuild",
     "schedule": crontab(hour=2, minute=30),
 }
+# A safety net under the refresh queued on each change's commit: marks left by a refresh that
+# died or a change whose queueing failed are taken in within this many seconds.
+CELERY_BEAT_SCHEDULE["reports-refresh-figures"] = {
+    "task": "reports.refresh_figures",
+    "schedule": 30.0,
+}
 
 # Load tests only: /bench/ping/, a bare view giving the framework's floor under the same load.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
@@ -276,6 +282,9 @@ SUPPRESSION_ROUNDING = env_int("SUPPRESSION_ROUNDING", 5)
 REPORTS_CHANGED_CHECK_SECONDS = env_int("REPORTS_CHANGED_CHECK_SECONDS", 60)
 # Failure tests only: a snapshot build pauses this long inside its write transaction.
 REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)
+# A change's refresh of the figures waits this long (seconds), so the changes that follow it
+# within the wait are built with it.
+REPORTS_REFRESH_DELAY_SECONDS = env_int("REPORTS_REFRESH_DELAY_SECONDS", 5)
 
 # The hub (single point of access): the daily digest lists referrals waiting more than this many
 # days for first contact; retention erases identifiable fields this many months after closing.

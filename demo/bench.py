@@ -5,7 +5,9 @@
 on PostgreSQL (one GROUPING SETS query over the referrals joined to each one's latest completed
 follow-up, and one for the organisations to date), checks that the two agree on the headline
 figures of a sample of snapshots, and reports both medians, their ratio and the rebuild's peak
-memory.
+memory. It also times (c) one year's refresh as a change's debounced task runs it
+(services.figures_refresh): the year with the most referrals read again, every snapshot
+checked, the changed ones written.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count
 
 from referrals.models import FollowUp, Referral
 from reports import services
-from reports.models import ImpactSnapshot, SnapshotBuild
+from reports.models import DirtyYear, ImpactSnapshot, SnapshotBuild
 from reports.statistics import LEVEL_BOUNDS, ONTO_ACTIVITY, PATHWAYS, whole_percent
 
 LOW, HIGH = LEVEL_BOUNDS
@@ -186,6 +189,22 @@ def rebuild_run() -> int:
         build.delete()
 
 
+def busiest_year() -> int | None:
+    """The financial year with the most referrals: the dearest one to refresh."""
+    years = Referral.objects.values("financial_year").annotate(n=Count("id")).order_by("-n")
+    first = years.first()
+    return first["financial_year"] if first else None
+
+
+def year_refresh_run(year: int) -> int:
+    """One year's refresh, as the task queued after a change runs it; returns how many
+    snapshots it checked. Its build records are removed, as the rebuild's are."""
+    DirtyYear.objects.create(year=year)
+    builds = services.figures_refresh()
+    SnapshotBuild.objects.filter(pk__in=[b.pk for b in builds]).delete()
+    return sum(build.total for build in builds)
+
+
 def _timed(run: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = run()
@@ -215,6 +234,7 @@ def bench(*, repeat: int = 3, write: Callable[[str], None] = print) -> dict[str,
     rebuild_median = stats_module.median(rebuild_times)
     write(f"rebuild median: {rebuild_median:.2f} s")
     result: dict[str, Any] = {"rebuild": rebuild_times, "floor": floor_times, "mismatches": []}
+    result["year_refresh"] = _bench_year_refresh(repeat=repeat, write=write)
     if postgres:
         floor_median = stats_module.median(floor_times)
         write(f"floor median: {floor_median:.2f} s")
@@ -229,6 +249,20 @@ def bench(*, repeat: int = 3, write: Callable[[str], None] = print) -> dict[str,
     write(f"rebuild peak memory: {peak:.0f} MB (growth of the process's peak RSS, ru_maxrss)")
     result["peak_mb"] = peak
     return result
+
+
+def _bench_year_refresh(*, repeat: int, write: Callable[[str], None]) -> list[float]:
+    year = busiest_year()
+    if year is None:
+        write("year refresh: no referrals")
+        return []
+    times = []
+    for i in range(repeat):
+        seconds, checked = _timed(lambda: year_refresh_run(year))
+        times.append(seconds)
+        write(f"year refresh {i + 1}: {seconds:.2f} s ({year}, {checked} snapshots checked)")
+    write(f"year refresh median: {stats_module.median(times):.2f} s")
+    return times
 
 
 def compare(floor: Floor) -> list[str]:

@@ -75,6 +75,18 @@ class DistrictFigures:
     def change(self) -> Decimal:
         return self.total - self.previous
 
+    @property
+    def change_percent(self) -> Decimal | None:
+        return percent_change(self.previous, self.total)
+
+
+def percent_change(previous: Decimal, current: Decimal) -> Decimal | None:
+    """The change from ``previous`` to ``current`` in per cent, to one place; None when there
+    was nothing the year before, as a rise from £0 has no percentage."""
+    if not previous:
+        return None
+    return ((current - previous) * 100 / previous).quantize(Decimal("0.1"))
+
 
 @dataclass
 class FundingFigures:
@@ -82,6 +94,7 @@ class FundingFigures:
     districts: list[DistrictFigures]
     streams: list[str]
     stream_totals: dict[str, Decimal]
+    stream_ids: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -91,11 +104,20 @@ class FundingFigures:
     def previous_total(self) -> Decimal:
         return sum((d.previous for d in self.districts), ZERO)
 
+    @property
+    def change(self) -> Decimal:
+        return self.total - self.previous_total
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        return percent_change(self.previous_total, self.total)
+
 
 def funding_figures(*, financial_year: int) -> FundingFigures:
     """Money into each active district in the year, by stream, and the year before.
 
-    Withdrawn allocations are left out. Two queries, however many allocations there are.
+    Withdrawn allocations are left out. Two queries, however many allocations there are. Each
+    stream comes with its id, so a chart can give it the same colour in every year.
     """
     districts = {
         d.pk: DistrictFigures(pk=d.pk, name=d.name, ons_code=d.ons_code, population=d.population)
@@ -106,11 +128,12 @@ def funding_figures(*, financial_year: int) -> FundingFigures:
             financial_year__in=[financial_year, financial_year - 1], district__in=districts.keys()
         )
         .exclude(status=Allocation.Status.WITHDRAWN)
-        .values("financial_year", "district_id", "stream__name")
+        .values("financial_year", "district_id", "stream_id", "stream__name")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     stream_totals: dict[str, Decimal] = {}
+    stream_ids: dict[str, int] = {}
     for row in sums:
         district = districts[row["district_id"]]
         if row["financial_year"] != financial_year:
@@ -120,11 +143,13 @@ def funding_figures(*, financial_year: int) -> FundingFigures:
         district.total += row["total"]
         district.by_stream[name] = district.by_stream.get(name, ZERO) + row["total"]
         stream_totals[name] = stream_totals.get(name, ZERO) + row["total"]
+        stream_ids[name] = row["stream_id"]
     return FundingFigures(
         financial_year=financial_year,
         districts=list(districts.values()),
         streams=sorted(stream_totals),
         stream_totals={name: stream_totals[name] for name in sorted(stream_totals)},
+        stream_ids=stream_ids,
     )
 
 

@@ -90,7 +90,7 @@ def allocation_create(
         award_date=award_date,
     )
     _check_award_date(allocation)
-    _save(allocation)
+    _save_announced(allocation, years={financial_year})
     return allocation
 
 
@@ -108,12 +108,13 @@ def allocation_update(
     """Correct an allocation's details (its status changes through allocation_set_status)."""
     if not stream.is_active and stream.pk != allocation.stream_id:
         raise FundingError(f"{stream} is deactivated: choose an active stream.")
+    years = {allocation.financial_year, financial_year}
     allocation.stream, allocation.district = stream, district
     allocation.financial_year, allocation.amount = financial_year, amount
     allocation.recipient, allocation.purpose = recipient, purpose
     allocation.award_date = award_date
     _check_award_date(allocation)
-    _save(allocation)
+    _save_announced(allocation, years=years)
     return allocation
 
 
@@ -131,7 +132,7 @@ def allocation_set_status(*, allocation: Allocation, status: str) -> Allocation:
             field="status",
         )
     allocation.status = status
-    _save(allocation)
+    _save_announced(allocation, years={allocation.financial_year})
     return allocation
 
 
@@ -152,6 +153,13 @@ def _save(instance: models.Model) -> None:
     with transaction.atomic():
         full_clean_or_raise(instance, FundingError)
         instance.save()
+
+
+def _save_announced(allocation: Allocation, *, years: set[int]) -> None:
+    """Save ``allocation`` and, in the same transaction, announce the years whose money moved."""
+    with transaction.atomic():
+        _save(allocation)
+        data_changed_announce(kind=Change.ALLOCATIONS_CHANGED, financial_years=years)
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ def import_confirm(*, batch: ImportBatch, user: User, replace: bool = False) -> 
                 "(it may have been imported at the same moment). Upload it again."
             ) from error
         data_changed_announce(
-            kind=Change.ALLOCATIONS_CHANGED,
+            kind=Change.ALLOCATIONS_IMPORTED,
             financial_years={allocation.financial_year for allocation in allocations},
         )
     return ImportResult(batch=batch, created=len(allocations), replaced=replaced)

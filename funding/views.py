@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,9 +10,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
-from activeportal.lib.charts import bar_chart_html
+from activeportal.lib.charts import PENCE, bar_chart_html, colour_for
 from activeportal.lib.errors import form_call, message_call
-from activeportal.lib.export import table_download
+from activeportal.lib.export import Kind, table_download
 from activeportal.lib.fy import fy_label
 from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.money import format_gbp
@@ -43,56 +45,85 @@ def _district_link(figures: selectors.FundingFigures, district: selectors.Distri
     return f"{reverse('funding:allocation-list')}?{query}"
 
 
+def _label(what: str) -> str:
+    return f"Bar chart of {what}. The same figures are in the table before it."
+
+
+def _dashboard_charts(figures: selectors.FundingFigures, links: list[str]) -> dict[str, str]:
+    """The dashboard's three charts, each a picture of the table before it.
+
+    A stream's colour comes from its id, so it is the same in every year, whichever other
+    streams that year has.
+    """
+    year = figures.financial_year
+    names = [d.name for d in figures.districts]
+    streams = bar_chart_html(
+        categories=names,
+        series={
+            s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
+            for s in figures.streams
+        },
+        colours={name: colour_for(pk) for name, pk in figures.stream_ids.items()},
+        y_title="£",
+        stacked=True,
+        links=links,
+        chart_id="chart-streams",
+        label=_label(f"money into each district by stream, {fy_label(year)}"),
+    )
+    per_resident = bar_chart_html(
+        categories=names,
+        series={"£ per resident": [d.per_resident for d in figures.districts]},
+        y_title="£ per resident",
+        links=links,
+        values=PENCE,
+        chart_id="chart-per-resident",
+        label=_label(f"pounds per resident in each district, {fy_label(year)}"),
+    )
+    year_on_year = bar_chart_html(
+        categories=names,
+        series={
+            fy_label(year - 1): [d.previous for d in figures.districts],
+            fy_label(year): [d.total for d in figures.districts],
+        },
+        y_title="£",
+        links=links,
+        chart_id="chart-year-on-year",
+        label=_label(f"money into each district in {fy_label(year - 1)} and {fy_label(year)}"),
+    )
+    return {"streams": streams, "per_resident": per_resident, "year_on_year": year_on_year}
+
+
+def _signed_gbp(amount: Decimal) -> str:
+    """A change of money with its sign written, rise or fall: +£12,000, -£363,560."""
+    return ("+" if amount > 0 else "") + format_gbp(amount)
+
+
+def _signed_percent(change: Decimal | None) -> str:
+    """A change in per cent with its sign written (+4.5%, -12.0%), or "new" when there was
+    nothing the year before. A fall reads with a minus sign, not only in a colour."""
+    if change is None:
+        return "new"
+    return f"{'+' if change > 0 else ''}{change:,}%"
+
+
+def _change(previous: Decimal, total: Decimal, percent: Decimal | None) -> dict[str, str]:
+    if not previous and not total:
+        return {"amount": format_gbp(0), "percent": "—"}
+    return {"amount": _signed_gbp(total - previous), "percent": _signed_percent(percent)}
+
+
 @role_required(MANAGER)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's home: a year's money by district and stream, per resident, year on year."""
     year, form = _chosen_year(request)
     figures = selectors.funding_figures(financial_year=year)
-    names = [d.name for d in figures.districts]
     links = [_district_link(figures, d) for d in figures.districts]
-    charts = {}
-    if figures.total:
-        charts["streams"] = bar_chart_html(
-            categories=names,
-            series={
-                s: [d.by_stream.get(s, selectors.ZERO) for d in figures.districts]
-                for s in figures.streams
-            },
-            y_title="£",
-            stacked=True,
-            links=links,
-            chart_id="chart-streams",
-            label=f"Bar chart of money into each district by stream, {fy_label(year)}. "
-            "The same figures are in the table beside it.",
-        )
-        charts["per_resident"] = bar_chart_html(
-            categories=names,
-            series={"£ per resident": [d.per_resident or 0 for d in figures.districts]},
-            y_title="£ per resident",
-            links=links,
-            money=False,
-            chart_id="chart-per-resident",
-            label=f"Bar chart of pounds per resident in each district, {fy_label(year)}. "
-            "The same figures are in the table beside it.",
-        )
-        charts["year_on_year"] = bar_chart_html(
-            categories=names,
-            series={
-                fy_label(year - 1): [d.previous for d in figures.districts],
-                fy_label(year): [d.total for d in figures.districts],
-            },
-            y_title="£",
-            links=links,
-            chart_id="chart-year-on-year",
-            label=f"Bar chart of money into each district in {fy_label(year - 1)} and "
-            f"{fy_label(year)}. The same figures are in the table beside it.",
-        )
     rows = [
         {
             **vars(d),
             "link": link,
             "per_resident": d.per_resident,
-            "change": d.change,
+            "change": _change(d.previous, d.total, d.change_percent),
             "stream_amounts": [d.by_stream.get(s, selectors.ZERO) for s in figures.streams],
         }
         for d, link in zip(figures.districts, links, strict=True)
@@ -107,8 +138,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "figures": figures,
             "rows": rows,
             "total": figures.total,
-            "charts": charts,
+            "charts": _dashboard_charts(figures, links) if figures.total else {},
+            "streams": [
+                {"name": s, "colour": colour_for(figures.stream_ids[s])} for s in figures.streams
+            ],
             "stream_totals": [figures.stream_totals[s] for s in figures.streams],
+            "total_change": _change(figures.previous_total, figures.total, figures.change_percent),
+            "any_new": any(row["change"]["percent"] == "new" for row in rows),
         },
     )
 
@@ -127,15 +163,23 @@ def dashboard_download(request: AuthenticatedHttpRequest, table: str) -> HttpRes
         raise Http404
     year, _ = _chosen_year(request)
     figures = selectors.funding_figures(financial_year=year)
-    headers, rows = _dashboard_table(table, figures)
+    headers, kinds, rows = _dashboard_table(table, figures)
     return table_download(
-        filename=f"funding-{table}-{fy_label(year)}", headers=headers, rows=rows, fmt="csv"
+        filename=f"funding-{table}-{fy_label(year)}",
+        headers=headers,
+        kinds=kinds,
+        rows=rows,
+        fmt="csv",
+        title=f"Funding {DASHBOARD_TABLES[table]} {fy_label(year)}",
     )
 
 
-def _dashboard_table(table: str, figures: selectors.FundingFigures) -> tuple[list[str], list[list]]:
+def _dashboard_table(
+    table: str, figures: selectors.FundingFigures
+) -> tuple[list[str], list[Kind], list[list]]:
     if table == "streams":
         headers = ["District", "ONS code", *figures.streams, "Total (£)"]
+        kinds = [Kind.TEXT, Kind.TEXT, *[Kind.MONEY] * (len(figures.streams) + 1)]
         rows = [
             [
                 d.name,
@@ -150,15 +194,30 @@ def _dashboard_table(table: str, figures: selectors.FundingFigures) -> tuple[lis
         )
     elif table == "per-resident":
         headers = ["District", "ONS code", "Residents", "Invested (£)", "£ per resident"]
+        kinds = [Kind.TEXT, Kind.TEXT, Kind.COUNT, Kind.MONEY, Kind.PENCE]
         rows = [
             [d.name, d.ons_code, d.population, d.total, d.per_resident] for d in figures.districts
         ]
     else:
         year = figures.financial_year
         headers = ["District", "ONS code", f"{fy_label(year - 1)} (£)", f"{fy_label(year)} (£)"]
-        headers.append("Change (£)")
-        rows = [[d.name, d.ons_code, d.previous, d.total, d.change] for d in figures.districts]
-    return headers, rows
+        headers += ["Change (£)", "Change (%)"]
+        kinds = [Kind.TEXT, Kind.TEXT, Kind.MONEY, Kind.MONEY, Kind.MONEY, Kind.PERCENT]
+        rows = [
+            [d.name, d.ons_code, d.previous, d.total, d.change, d.change_percent]
+            for d in figures.districts
+        ]
+        rows.append(
+            [
+                "Total",
+                "",
+                figures.previous_total,
+                figures.total,
+                figures.change,
+                figures.change_percent,
+            ]
+        )
+    return headers, kinds, rows
 
 
 # --- streams -----------------------------------------------------------------------------------
@@ -254,7 +313,12 @@ def allocation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             for a in allocations.iterator(chunk_size=2000)
         )
         return table_download(
-            filename="allocations", headers=ALLOCATION_HEADERS, rows=rows, fmt=fmt
+            filename="allocations",
+            headers=ALLOCATION_HEADERS,
+            kinds=[*[Kind.TEXT] * 4, Kind.MONEY, *[Kind.TEXT] * 3, Kind.DATE],
+            rows=rows,
+            fmt=fmt,
+            title="Allocations",
         )
     page = page_of(request, allocations, ALLOCATIONS_PER_PAGE)
     return render(request, "funding/allocation_list.html", {"filter": filterset, "page": page})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from activeportal.lib.charts import remembered
+from activeportal.lib.charts import chart_html, remembered
 from activeportal.lib.suppression import SUPPRESSED
 
 from .statistics import LEVELS
@@ -17,6 +17,9 @@ from .tables import LEVEL_NAMES, Table
 
 CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738"]
+# Counts read as people write them, on the axis and on hover: 4,694.
+COUNT_AXIS = {"tickformat": ",d", "hoverformat": ",d"}
+COUNT_HOVER = "%{x}<br>%{fullData.name}: %{y:,d}<extra></extra>"
 
 
 def _number(value):
@@ -32,7 +35,7 @@ def _html(fig: go.Figure, title: str) -> str:
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    return chart_html(fig, label=f"Chart: {title}. The same figures are in the table beside it.")
 
 
 @remembered
@@ -44,8 +47,9 @@ def months_chart(table: Table) -> str:
             y=[_number(row[col]) for row in table.rows],
             name=name,
             marker_color=COLOURS[(col - 1) % len(COLOURS)],
+            hovertemplate=COUNT_HOVER,
         )
-    fig.update_layout(barmode="stack", yaxis_title="Referrals")
+    fig.update_layout(barmode="stack", yaxis={"title": "Referrals", **COUNT_AXIS})
     return _html(fig, table.title)
 
 
@@ -56,9 +60,11 @@ def deciles_chart(table: Table) -> str:
             x=[row[0] for row in table.rows],
             y=[_number(row[1]) for row in table.rows],
             marker_color=COLOURS[0],
+            name="Referrals",
+            hovertemplate=COUNT_HOVER,
         )
     )
-    fig.update_layout(yaxis_title="Referrals", xaxis_title="IMD decile")
+    fig.update_layout(yaxis={"title": "Referrals", **COUNT_AXIS}, xaxis_title="IMD decile")
     return _html(fig, table.title)
 
 
@@ -76,6 +82,7 @@ def sankey_chart(table: Table) -> str:
                 value.append(people)
     fig = go.Figure(
         go.Sankey(
+            valueformat=",d",
             node={"label": names, "color": COLOURS[:3] * 2, "pad": 20},
             link={"source": source, "target": target, "value": value},
         )
@@ -90,7 +97,10 @@ def social_value_chart(sv: dict) -> str:
             x=["Primary wellbeing value", "Secondary system value"],
             y=[float(sv["per_pound_primary"] or 0), float(sv["per_pound_secondary"] or 0)],
             marker_color=[COLOURS[0], COLOURS[2]],
+            hovertemplate="%{x}: £%{y:,.2f} per £1<extra></extra>",
         )
     )
-    fig.update_layout(yaxis_title="£ of value per £1 invested")
+    fig.update_layout(
+        yaxis={"title": "£ of value per £1 invested", "tickprefix": "£", "tickformat": ",.2f"}
+    )
     return _html(fig, "Social value per £1 invested, programme to date")

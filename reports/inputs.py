@@ -54,6 +54,16 @@ def load_inputs(
     return refs, fups
 
 
+def referrals_of_year(year: int) -> pd.DataFrame:
+    """The referral frame of financial year ``year``, by COPY (PostgreSQL only)."""
+    return _copy_referrals(None, None, year)
+
+
+def follow_ups_of_year(year: int) -> pd.DataFrame:
+    """The completed follow-ups of financial year ``year``'s referrals (PostgreSQL only)."""
+    return _copy_follow_ups(None, None, year)
+
+
 def _where(year: int | None, district_id: int | None, in_year: int | None) -> tuple[str, list]:
     conditions, params = ["TRUE"], []
     if in_year is not None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from .social_value import PER_LEVEL, WELLBY, Parameters
 
@@ -138,7 +139,12 @@ class ImpactSnapshot(models.Model):
         related_name="impact_snapshots",
     )
     model = models.ForeignKey(SocialValueModel, on_delete=models.PROTECT, related_name="snapshots")
-    built_at = models.DateTimeField()
+    built_at = models.DateTimeField(help_text="When the figures last changed.")
+    checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a build last checked the figures against the data, changed or not.",
+    )
     source_counts = models.JSONField(default=dict)
     inputs_hash = models.CharField(max_length=64)
     figures = models.JSONField(default=dict)
@@ -161,6 +167,17 @@ class ImpactSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.district or 'partnership'} v{self.model_id}"
 
+    @property
+    def rebuilt_at(self):
+        """When a build last checked these figures (a snapshot from before checks were kept:
+        when it was built)."""
+        return self.checked_at or self.built_at
+
+    @property
+    def unchanged_at_last_rebuild(self) -> bool:
+        """True when the last build found nothing to change: the figures are older than it."""
+        return self.checked_at is not None and self.checked_at > self.built_at
+
 
 class SnapshotBuild(models.Model):
     """One request to rebuild snapshots (a button press, the nightly run, an import)."""
@@ -175,6 +192,9 @@ class SnapshotBuild(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=40, default="manual")
+    years = models.JSONField(
+        default=list, blank=True, help_text="The years whose referrals a refresh read again."
+    )
     model = models.ForeignKey(
         SocialValueModel, on_delete=models.PROTECT, null=True, blank=True, related_name="builds"
     )
@@ -183,6 +203,12 @@ class SnapshotBuild(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    changed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many snapshots' figures the build changed."
+    )
+    figures_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the figures it checked last changed."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,3 +232,41 @@ class SnapshotBuildJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.build_id}: {self.year} {self.district_id or 'partnership'}"
+
+
+class DirtyYear(models.Model):
+    """A financial year whose figures a change has moved, until a refresh rebuilds them.
+
+    Written in the change's own transaction, one row per change and year (never updated), so a
+    change that rolls back marks nothing, and a refresh deletes exactly the rows it read: a
+    change committed while it runs keeps its row for the next one.
+    """
+
+    class Kind(models.TextChoices):
+        REFERRALS = "referrals", "Referrals or follow-ups of the year changed"
+        FUNDING = "funding", "Money of the year changed"
+
+    year = models.PositiveSmallIntegerField(help_text="Start year of the financial year.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REFERRALS)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.kind}) marked {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class YearReading(models.Model):
+    """What one financial year's referrals add to the figures (statistics.fragment), as last
+    read: a refresh reads only the years that changed and adds the others' readings."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    read_at = models.DateTimeField(help_text="When the reading began.")
+    fragment = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} read {self.read_at:%Y-%m-%d %H:%M:%S}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activeportal.accounts.models import User
 from activeportal.accounts.roles import HUB, has_role
-from activeportal.lib.fy import fy_label
+from activeportal.lib.fy import fy_is_running, fy_label, fy_title
 from activeportal.lib.suppression import Disclosure
 from districts.models import District
 
@@ -28,6 +28,32 @@ def snapshot_years() -> list[int]:
     """Financial years with a partnership snapshot, newest first."""
     years = ImpactSnapshot.objects.filter(district__isnull=True).values_list("year", flat=True)
     return sorted(set(years), reverse=True)
+
+
+def opening_year(years: list[int]) -> int | None:
+    """The year the impact pages open on: the latest complete one with figures, since the
+    running year's few months would read as a poor year; the running year if it is all there is.
+    ``years`` newest first, as snapshot_years gives them."""
+    complete = [year for year in years if not fy_is_running(year)]
+    if complete:
+        return complete[0]
+    return years[0] if years else None
+
+
+def year_choices(years: list[int], *, showing: int) -> list[dict[str, Any]]:
+    """The year choice's options: the running year labelled "so far"."""
+    return [{"year": year, "title": fy_title(year), "selected": year == showing} for year in years]
+
+
+def other_year(years: list[int], *, showing: int) -> dict[str, Any] | None:
+    """The year one click away: the running year from a complete one, the latest complete
+    year from the running one; None when there is no such year with figures."""
+    running = [year for year in years if fy_is_running(year)]
+    if showing in running:
+        target = opening_year([year for year in years if year not in running])
+    else:
+        target = running[-1] if running else None
+    return None if target is None else {"year": target, "title": fy_title(target)}
 
 
 def snapshot_get(*, year: int, district: District | None = None) -> ImpactSnapshot | None:
@@ -73,8 +99,8 @@ def figures_changed_since(snapshot: ImpactSnapshot) -> bool:
     seconds = settings.REPORTS_CHANGED_CHECK_SECONDS
     kept = cache.get(FINGERPRINT_CACHE_KEY) if seconds else None
     now = timezone.now()
-    # One taken before the snapshot was built says nothing about it: it is never used.
-    usable = kept is not None and kept["taken_at"] >= snapshot.built_at
+    # One taken before the snapshot was last built or checked says nothing about it.
+    usable = kept is not None and kept["taken_at"] >= snapshot.rebuilt_at
     fresh = usable and (now - kept["taken_at"]).total_seconds() < seconds
     if fresh or (usable and not cache.add(FINGERPRINT_LOCK_KEY, True, 30)):
         return kept["fingerprint"] != snapshot.source_counts

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -22,9 +28,18 @@ from funding.models import Allocation, FundingStream
 from referrals.models import FollowUp, Referral
 
 from . import inputs, statistics
-from .models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob, SocialValueModel
+from .models import (
+    DirtyYear,
+    ImpactSnapshot,
+    SnapshotBuild,
+    SnapshotBuildJob,
+    SocialValueModel,
+    YearReading,
+)
 from .social_value import Parameters, social_value
-from .tasks import rebuild_all
+from .tasks import rebuild_all, refresh_figures
+
+logger = logging.getLogger(__name__)
 
 
 class ReportsError(DomainError):
@@ -119,7 +134,8 @@ def snapshot_build(*, year: int, district_id: int | None, model_id: int) -> Impa
     refs, fups = inputs.load_inputs(year=year, district_id=district_id)
     districts = [] if district_id is None else [district_id]
     stats = statistics.snapshot_figures(refs, fups, years=[year], districts=districts)
-    return _snapshots_save({(year, district_id): stats[(year, district_id)]}, model, counts)[0]
+    saved = _snapshots_save({(year, district_id): stats[(year, district_id)]}, model, counts)
+    return saved.snapshots[0]
 
 
 def snapshots_build_all(
@@ -129,14 +145,33 @@ def snapshots_build_all(
     from one read of the referrals and follow-ups, in one transaction: all or nothing."""
     model = SocialValueModel.objects.get(pk=model_id)
     counts = data_fingerprint()
+    read_at = timezone.now()
     refs, fups = inputs.load_inputs()
-    stats = statistics.snapshot_figures(refs, fups, years=years, districts=districts)
-    return _snapshots_save(stats, model, counts)
+    whole = statistics.fragment(refs, fups)
+    stats = statistics.snapshot_figures_from([whole], years=years, districts=districts)
+    with _build_lock(wait=True), transaction.atomic():
+        saved = _snapshots_save(stats, model, counts)
+        _readings_store(_fragments_by_year(whole), read_at=read_at, every_year=True)
+    return saved.snapshots
 
 
-def _snapshots_save(stats: dict, model: SocialValueModel, counts: dict) -> list[ImpactSnapshot]:
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: every snapshot it checked, how many changed, and when they last did."""
+
+    snapshots: list[ImpactSnapshot]
+    changed: int
+    figures_changed_at: datetime | None
+
+
+def _snapshots_save(
+    stats: dict, model: SocialValueModel, counts: dict, *, now: datetime | None = None
+) -> Saved:
     """Upsert one snapshot per (year, district) of ``stats``; a snapshot whose inputs hash is
-    unchanged is left as it was (its source counts refreshed)."""
+    unchanged keeps its figures and ``built_at`` and records the check (``checked_at``, its
+    source counts), so the pages can say when the figures were last rebuilt and since when
+    nothing has changed. ``now``: the moment the build records as its own."""
+    now = now or timezone.now()
     params = model.parameters()
     streams = sorted(model.investment_streams.values_list("id", flat=True))
     money = investment_by_scope(model=model, keys=stats)
@@ -145,15 +180,14 @@ def _snapshots_save(stats: dict, model: SocialValueModel, counts: dict) -> list[
         (s.year, s.district_id): s
         for s in ImpactSnapshot.objects.filter(model=model, year__in={y for y, _ in stats})
     }
-    saved = []
+    saved, unchanged, changed = [], [], 0
     with transaction.atomic():
         for (year, district_id), figures in stats.items():
             inputs_hash = _inputs_hash(figures, params, streams, money[(year, district_id)])
             snapshot = existing.get((year, district_id))
             if snapshot and snapshot.inputs_hash == inputs_hash:
-                if snapshot.source_counts != counts:
-                    ImpactSnapshot.objects.filter(pk=snapshot.pk).update(source_counts=counts)
-                    snapshot.source_counts = counts
+                snapshot.source_counts, snapshot.checked_at = counts, now
+                unchanged.append(snapshot.pk)
                 saved.append(snapshot)
                 continue
             figures = _figures(figures, model=model, money=money[(year, district_id)])
@@ -163,16 +197,23 @@ def _snapshots_save(stats: dict, model: SocialValueModel, counts: dict) -> list[
                 district_id=district_id,
                 model=model,
                 defaults={
-                    "built_at": timezone.now(),
+                    "built_at": now,
+                    "checked_at": now,
                     "source_counts": counts,
                     "inputs_hash": inputs_hash,
                     "figures": figures,
                 },
             )
+            changed += 1
             saved.append(snapshot)
+        if unchanged:
+            ImpactSnapshot.objects.filter(pk__in=unchanged).update(
+                source_counts=counts, checked_at=now
+            )
         if settings.REPORTS_BUILD_PAUSE_MS:
             time.sleep(settings.REPORTS_BUILD_PAUSE_MS / 1000)  # failure tests: die mid-write
-    return saved
+    last = max((snapshot.built_at for snapshot in saved), default=None)
+    return Saved(snapshots=saved, changed=changed, figures_changed_at=last)
 
 
 def _figures(stats: dict, *, model: SocialValueModel, money: dict) -> dict[str, Any]:
@@ -195,19 +236,40 @@ def _figures(stats: dict, *, model: SocialValueModel, money: dict) -> dict[str, 
 # --- rebuild requests ---------------------------------------------------------------------
 
 
-REBUILD_ON = {Change.HISTORY_IMPORTED, Change.ALLOCATIONS_CHANGED}
+# An import may touch every year: rebuild them all. Other changes mark the years they touch.
+REBUILD_ON = {Change.HISTORY_IMPORTED, Change.ALLOCATIONS_IMPORTED}
+MONEY_ONLY = {Change.ALLOCATIONS_CHANGED}
 
 
 def statistics_on_data_changed(*, kind: Change, financial_years: frozenset[int], **_: Any) -> None:
-    """Receiver of ``data_changed``: after an import, queue a rebuild of every year on commit.
-
-    Every year is rebuilt, not only those named: social value per £1 reads the investment to
-    date, which a change in one year moves for every later year. A referral's move needs no
-    rebuild of its own: the impact pages see it by the data-changed check and the nightly
-    rebuild takes it in.
-    """
+    """Receiver of ``data_changed``, inside the change's transaction: after an import, queue a
+    rebuild of every year on commit; after any other change, mark the years it touches
+    (``figures_mark_changed``) for the debounced refresh."""
     if kind in REBUILD_ON:
         rebuild_start(reason="import")
+        return
+    money = kind in MONEY_ONLY
+    figures_mark_changed(
+        years=financial_years, kind=DirtyYear.Kind.FUNDING if money else DirtyYear.Kind.REFERRALS
+    )
+
+
+def figures_mark_changed(*, years: Iterable[int], kind: str = DirtyYear.Kind.REFERRALS) -> None:
+    """Mark ``years`` as changed in the caller's transaction and queue a refresh on commit.
+
+    The refresh waits REPORTS_REFRESH_DELAY_SECONDS, so the changes of the next few seconds are
+    built with this one; a refresh that finds the marks already taken does nothing. A failure to
+    queue it is logged and does not fail the change: the beat's refresh takes the marks in.
+    """
+    years = sorted(set(years))
+    if not years:
+        return
+    DirtyYear.objects.bulk_create(DirtyYear(year=year, kind=kind) for year in years)
+    transaction.on_commit(_queue_refresh, robust=True)
+
+
+def _queue_refresh() -> None:
+    refresh_figures.apply_async(countdown=settings.REPORTS_REFRESH_DELAY_SECONDS)
 
 
 def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
@@ -245,9 +307,10 @@ def build_plan(*, build_id: int) -> list[SnapshotBuildJob]:
 def build_read_year(*, build_id: int, year: int) -> dict[str, list]:
     """Read the referrals of one financial year (by their stored year) and their completed
     follow-ups, and return what they add to every snapshot (``statistics.fragment``, plain
-    JSON). The year's jobs count as done for the progress bar; nothing else is written."""
+    JSON, with its ``year``). The year's jobs count as done for the progress bar; nothing else
+    is written."""
     refs, fups = inputs.load_inputs(in_year=year)
-    fragment = statistics.fragment(refs, fups)
+    fragment = {**statistics.fragment(refs, fups), "year": year}
     SnapshotBuildJob.objects.filter(build_id=build_id, year=year).update(done=True)
     return fragment
 
@@ -260,13 +323,22 @@ def build_finish(*, build_id: int, fragments: list[dict[str, list]], counts: dic
     jobs = list(build.jobs.all())
     years = sorted({job.year for job in jobs})
     districts = sorted({job.district_id for job in jobs if job.district_id is not None})
-    stats = statistics.snapshot_figures_from(fragments, years=years, districts=districts)
     model = SocialValueModel.objects.get(pk=build.model_id)
-    with transaction.atomic():
-        _snapshots_save(stats, model, counts)
+    # Under the refresh's lock: a refresh that read a year after this build did keeps its
+    # reading (and its figures), so a long rebuild never writes older figures over newer.
+    with _build_lock(wait=True), transaction.atomic():
+        by_year = {f["year"]: f for f in fragments if "year" in f}
+        kept = _readings_store(by_year, read_at=build.created_at, every_year=True)
+        fragments = [f for f in fragments if "year" not in f] + list(kept.values())
+        stats = statistics.snapshot_figures_from(fragments, years=years, districts=districts)
+        now = timezone.now()
+        saved = _snapshots_save(stats, model, counts, now=now)
         build.jobs.update(done=True)
         SnapshotBuild.objects.filter(pk=build_id).exclude(state=SnapshotBuild.State.DONE).update(
-            state=SnapshotBuild.State.DONE, finished_at=timezone.now()
+            state=SnapshotBuild.State.DONE,
+            finished_at=now,
+            changed=saved.changed,
+            figures_changed_at=saved.figures_changed_at,
         )
     return len(jobs)
 
@@ -285,6 +357,179 @@ def build_run(*, build_id: int) -> int:
         return 0
     fragments = [build_read_year(build_id=build_id, year=year) for year in years]
     return build_finish(build_id=build_id, fragments=fragments, counts=counts)
+
+
+# --- the debounced refresh of the years that changed ---------------------------------------
+
+REFRESH_LOCK = 0x5245_4653  # "REFS": PostgreSQL advisory lock key of figure builds
+_LOCAL_LOCK = threading.RLock()  # elsewhere (SQLite), builds run in this process
+REFRESH_REASON = "data changed"
+REFRESH_RECORDS_KEPT = timedelta(days=7)
+
+
+@contextmanager
+def _build_lock(*, wait: bool) -> Iterator[bool]:
+    """At most one refresh or rebuild write at a time; yields whether the lock is held.
+
+    On PostgreSQL a session advisory lock, shared by every worker on every machine and let go
+    if the worker's connection dies; elsewhere tasks run in this process, and a lock of the
+    process serves.
+    """
+    if connection.vendor != "postgresql":
+        held = _LOCAL_LOCK.acquire(blocking=wait)
+        try:
+            yield held
+        finally:
+            if held:
+                _LOCAL_LOCK.release()
+        return
+    take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {take}(%s)", [REFRESH_LOCK])
+        row = cursor.fetchone()
+    held = wait or bool(row and row[0])
+    try:
+        yield held
+    finally:
+        if held:
+            _advisory_unlock()
+
+
+def _advisory_unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK])
+    except DatabaseError:
+        # The connection is gone, and PostgreSQL let the lock go with it.
+        logger.warning("figure build lock: the connection closed before the unlock")
+
+
+def figures_refresh() -> list[SnapshotBuild]:
+    """Rebuild the figures of the years changes have marked; returns the builds it made.
+
+    At most one runs at a time: another that finds the lock taken returns at once, and the one
+    running takes its marks in, for it loops while new marks arrive. So changes in quick
+    succession are built together, and running it twice builds once. The last look for marks
+    is made after letting the lock go, so a mark that came just as the lock was released is
+    never left waiting for the beat.
+    """
+    builds: list[SnapshotBuild] = []
+    while True:
+        with _build_lock(wait=False) as held:
+            if not held:
+                return builds
+            while marks := list(DirtyYear.objects.values_list("id", "year", "kind")):
+                build = _refresh(marks)
+                if build is not None:
+                    builds.append(build)
+        if not DirtyYear.objects.exists():
+            return builds
+
+
+def _refresh(marks: list[tuple[int, int, str]]) -> SnapshotBuild | None:
+    """One refresh: read again the years whose referrals changed (every year with referrals
+    when none has been read yet), add the other years' stored readings, and save every
+    snapshot of the current model: those of the changed years and the programme-to-date figures
+    of the later years change; the others are checked and left as they were. The marks read
+    are deleted in the same transaction, so a refresh that dies leaves them for the next."""
+    ids = [pk for pk, _, _ in marks]
+    model = SocialValueModel.objects.filter(is_current=True).first()
+    if model is None:  # figures have never been built: the first build is a full rebuild
+        DirtyYear.objects.filter(pk__in=ids).delete()
+        return None
+    stored = {r.year: r for r in YearReading.objects.all()}
+    changed = {year for _, year, kind in marks if kind == DirtyYear.Kind.REFERRALS}
+    to_read = sorted(changed if stored else set(snapshot_scopes()[0]) | changed)
+    read_at = timezone.now()
+    counts, fresh = _read_years(to_read)
+    districts = list(District.objects.filter(is_active=True).values_list("id", flat=True))
+    with transaction.atomic():
+        _readings_store(fresh, read_at=read_at)
+        readings = {year: r.fragment for year, r in stored.items()} | fresh
+        years = sorted(year for year, fragment in readings.items() if fragment["cells"])
+        stats = statistics.snapshot_figures_from(
+            list(readings.values()), years=years, districts=districts
+        )
+        now = timezone.now()
+        saved = _snapshots_save(stats, model, counts, now=now)
+        DirtyYear.objects.filter(pk__in=ids).delete()
+        SnapshotBuild.objects.filter(
+            reason=REFRESH_REASON, created_at__lt=now - REFRESH_RECORDS_KEPT
+        ).delete()
+        return SnapshotBuild.objects.create(
+            reason=REFRESH_REASON,
+            model=model,
+            state=SnapshotBuild.State.DONE,
+            total=len(stats),
+            years=to_read,
+            changed=saved.changed,
+            figures_changed_at=saved.figures_changed_at,
+            finished_at=now,
+        )
+
+
+def _read_years(years: list[int]) -> tuple[dict[str, Any], dict[int, dict[str, list]]]:
+    """The data fingerprint, then each year's fragment.
+
+    On PostgreSQL, outside a transaction (a worker's refresh), a year's referrals are read on
+    one connection while the fingerprint and the follow-ups are read on another: the server's
+    work (forming the rows) is most of a read's time, and so it runs on two cores. Inside a
+    transaction (tests) other connections would not see its rows, so everything is read on
+    this one.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        counts = data_fingerprint()
+        return counts, {y: statistics.fragment(*inputs.load_inputs(in_year=y)) for y in years}
+    fragments = {}
+    with ThreadPoolExecutor(max_workers=1) as other:
+        counts = other.submit(_on_own_connection, data_fingerprint)
+        for year in years:
+            follow_ups = other.submit(_on_own_connection, inputs.follow_ups_of_year, year)
+            refs = inputs.referrals_of_year(year)
+            fragments[year] = statistics.fragment(refs, follow_ups.result())
+        return counts.result(), fragments
+
+
+def _on_own_connection(read: Callable[..., Any], *args: Any) -> Any:
+    """Run ``read`` on this thread's connection, and close it afterwards."""
+    try:
+        return read(*args)
+    finally:
+        connection.close()
+
+
+def _fragments_by_year(fragment: dict[str, list]) -> dict[int, dict[str, list]]:
+    """A fragment of several years' referrals, split into one per year."""
+    years: dict[int, dict[str, list]] = {}
+    for key in ("cells", "organisations"):
+        for row in fragment[key]:
+            years.setdefault(row[0], {"cells": [], "organisations": []})[key].append(row)
+    return years
+
+
+def _readings_store(
+    fragments: dict[int, dict], *, read_at: datetime, every_year: bool = False
+) -> dict[int, dict]:
+    """Keep each year's reading begun at ``read_at``, unless one begun later is stored (a
+    refresh read that year again meanwhile: it is newer). With ``every_year`` (a rebuild read
+    every year with referrals) the readings of other years begun earlier are dropped. Returns
+    the fragment now kept for each year of ``fragments``."""
+    stored = {r.year: r for r in YearReading.objects.select_for_update()}
+    kept = {}
+    for year, fragment in fragments.items():
+        fragment = {"cells": fragment["cells"], "organisations": fragment["organisations"]}
+        reading = stored.get(year)
+        if reading is not None and reading.read_at > read_at:
+            kept[year] = reading.fragment
+            continue
+        YearReading.objects.update_or_create(
+            year=year, defaults={"read_at": read_at, "fragment": fragment}
+        )
+        kept[year] = fragment
+    if every_year:
+        gone = [y for y, r in stored.items() if y not in fragments and r.read_at <= read_at]
+        YearReading.objects.filter(year__in=gone).delete()
+    return kept
 
 
 def build_job_done(*, job_id: int) -> None:

@@ -5,6 +5,9 @@ referrals (several workers read years in parallel) and returns what they add to 
 the chord's last task adds them up and writes every snapshot. Every task is safe to run twice
 (``acks_late``: a task whose worker died is run again): reading writes nothing but progress,
 and the last task writes every snapshot and the build's state in one transaction.
+
+Between rebuilds, ``refresh_figures`` follows the changes: it rebuilds only the financial years
+that changes have marked, and the programme-to-date figures that follow from them.
 """
 
 from __future__ import annotations
@@ -86,6 +89,17 @@ def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int
     from reports import services
 
     return services.build_finish(build_id=build_id, fragments=fragments, counts=counts)
+
+
+@shared_task(name="reports.refresh_figures", **RETRY)
+def refresh_figures() -> int:
+    """Queued a few seconds after a change commits, and every 30 s by Celery beat as a safety
+    net: rebuild the years changes have marked (one refresh at a time, coalescing the changes
+    that arrive meanwhile); returns how many refreshes it made (0: nothing to do, or another
+    is running and will take the marks in)."""
+    from reports import services
+
+    return len(services.figures_refresh())
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
 from activeportal.lib.errors import message_call
-from activeportal.lib.export import CONTENT_TYPES, table_download
-from activeportal.lib.fy import fy_label
+from activeportal.lib.export import CONTENT_TYPES, Kind, table_download
+from activeportal.lib.fy import fy_is_running, fy_label, fy_title
 from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.suppression import rule_text
 from districts.models import CaseStudy, District, Testimonial
 
 from . import charts, selectors, services, tables
@@ -44,10 +45,11 @@ def _status_context(snapshot: ImpactSnapshot | None) -> dict:
 
 @role_required(MANAGER)
 def impact_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The latest year with figures, or how to build the first ones."""
-    years = selectors.snapshot_years()
-    if years:
-        return redirect("reports:dashboard", year=years[0])
+    """The latest complete year with figures (the running one is a click away), or how to
+    build the first ones."""
+    year = selectors.opening_year(selectors.snapshot_years())
+    if year is not None:
+        return redirect("reports:dashboard", year=year)
     return render(request, "reports/empty.html", _status_context(None))
 
 
@@ -60,11 +62,14 @@ def impact_dashboard(request: AuthenticatedHttpRequest, year: int) -> HttpRespon
         query = f"?district={district.slug}" if district else ""
         return redirect(reverse("reports:dashboard", args=[int(wanted)]) + query)
     snapshot = selectors.snapshot_get(year=year, district=district)
+    years = selectors.snapshot_years()
     context = {
         "year": year,
+        "year_title": fy_title(year),
         "district": district,
         "districts": District.objects.filter(is_active=True),
-        "years": selectors.snapshot_years(),
+        "year_choices": selectors.year_choices(years, showing=year),
+        "other_year": selectors.other_year(years, showing=year),
         "snapshot": snapshot,
         **_status_context(snapshot),
     }
@@ -104,7 +109,7 @@ def _snapshot_context(request: AuthenticatedHttpRequest, snapshot: ImpactSnapsho
     page_tables = selectors.page_tables(snapshot, user=request.user)
     below = snapshot.district_id is not None
     disclosure = selectors.disclosure_for(request.user, below_partnership=below)
-    sv = snapshot.figures["social_value"]["to_date"]
+    sv = page_tables["social-value"].raw["shown"]  # as this reader may see it
     sv_hidden = page_tables["social-value"].raw["hidden"]
     return {
         "figures": snapshot.figures,
@@ -113,6 +118,7 @@ def _snapshot_context(request: AuthenticatedHttpRequest, snapshot: ImpactSnapsho
         "sv": sv,
         "sv_hidden": sv_hidden,
         "exact": disclosure.exact,
+        "rule": rule_text(),
         "charts": {
             "months": charts.months_chart(page_tables["months"]),
             "deprivation": charts.deciles_chart(page_tables["deprivation"]),
@@ -130,7 +136,11 @@ def impact_report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
         raise Http404("No figures have been built for this year.")
     context = {
         "year": year,
+        "year_title": fy_title(year),
+        "year_running": fy_is_running(year),
         "snapshot": snapshot,
+        "rule": rule_text(),
+        "districts_exact": selectors.disclosure_for(request.user, below_partnership=True).exact,
         "stories": _published_stories(year),
         "figures_html": _figures_html(request, snapshot, "reports/_report_figures.html"),
     }
@@ -164,23 +174,38 @@ def impact_download(
     if found is None:
         raise Http404("Unknown table.")
     scope = district.slug if district else "partnership"
+    # Each row's label, then counts but for the share and the money columns; their headers
+    # say the unit, as the cells go out as plain numbers.
+    named = {
+        "Most deprived quintiles": Kind.PERCENT,
+        "Value per person": Kind.MONEY,
+        "Gross value": Kind.MONEY,
+    }
+    kinds = [Kind.TEXT, *(named.get(header, Kind.COUNT) for header in found.headers[1:])]
+    units = {Kind.PERCENT: "%", Kind.MONEY: "£"}
+    headers = [
+        f"{h} ({units[k]})" if k in units and units[k] not in h else h
+        for h, k in zip(found.headers, kinds, strict=True)
+    ]
     return table_download(
         filename=f"{found.key}-{fy_label(year)}-{scope}",
-        headers=found.headers,
+        headers=headers,
+        kinds=kinds,
         rows=found.download_rows(),
         fmt=fmt,
+        title=found.title,
     )
 
 
 @role_required(MANAGER)
 @require_POST
 def rebuild(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Rebuild every snapshot now; the page follows the progress."""
+    """Rebuild every year's figures now; the page follows the progress."""
     build = services.rebuild_start(user=request.user, reason="manual")
     build.refresh_from_db()
     if request.headers.get("HX-Request"):
         return _build_status_response(request, build)
-    messages.success(request, "The statistics are being rebuilt.")
+    messages.success(request, "The figures are being rebuilt.")
     return redirect(request.POST.get("next") or reverse("reports:index"))
 
 
@@ -192,6 +217,8 @@ def build_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _build_status_response(request: AuthenticatedHttpRequest, build: SnapshotBuild) -> HttpResponse:
+    """The status fragment: progress while running; once finished, when the figures were
+    rebuilt and, if nothing had changed, since when they have stood."""
     return render(
         request,
         "reports/_build_status.html",
@@ -246,7 +273,7 @@ def social_value_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @role_required(MANAGER)
 def social_value_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Edit a version no snapshot has used; a used one is refused with the way forward."""
+    """Edit a version no figures were built with; a used one is refused with the way forward."""
     model = get_object_or_404(SocialValueModel, pk=pk)
     if message_call(request, services.social_value_model_check_editable, model=model) is None:
         return redirect("reports:social-value-detail", pk=model.pk)

@@ -43,3 +43,15 @@ def fy_parse(label: str) -> int:
 def fy_bounds(start_year: int) -> tuple[date, date]:
     """First and last day of the financial year: 1 April and 31 March."""
     return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+
+
+def fy_is_running(start_year: int) -> bool:
+    """True for the financial year under way (or one not yet begun): its figures are partial."""
+    return start_year >= fy_current()
+
+
+def fy_title(start_year: int) -> str:
+    """``"2024-25"`` for a finished year, ``"2026-27 so far"`` for the running one, so a reader
+    never takes part of a year for all of it."""
+    label = fy_label(start_year)
+    return f"{label} so far" if fy_is_running(start_year) else label

@@ -60,6 +60,19 @@ def suppress_count(
     return round_to_base(value, _base(base))
 
 
+def rule_text(*, threshold: int | None = None, base: int | None = None) -> str:
+    """The rule in words, from the settings, for the note beside every rounded table:
+    ``"rounded to the nearest 5, and counts from 1 to 7 are shown as *"``."""
+    threshold, base = _threshold(threshold), _base(base)
+    parts = []
+    if base > 1:
+        parts.append(f"rounded to the nearest {base}")
+    if threshold >= 1:
+        small = "a count of 1" if threshold == 1 else f"counts from 1 to {threshold}"
+        parts.append(f"{small} {'is' if threshold == 1 else 'are'} shown as {SUPPRESSED}")
+    return ", and ".join(parts) if parts else "shown as counted"
+
+
 def percentage(numerator: Published | None, denominator: Published | None) -> int | str | None:
     """A whole percentage of two published counts; ``*`` if either is suppressed."""
     if numerator is None or denominator is None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.errors import DomainError, full_clean_or_raise
 from referrals.models import (
     CLOSED_STATUSES,
@@ -353,6 +354,9 @@ def follow_up_record(
         if updated != 1:
             raise WorkflowError("This follow-up has already been recorded.")
         follow_up.refresh_from_db()
+        data_changed_announce(
+            kind=Change.FOLLOW_UP_RECORDED, financial_years={referral.financial_year}
+        )
         if not referral.follow_ups.filter(completed_on__isnull=True).exists():
             current = Referral.objects.select_for_update().get(pk=referral.pk)
             referral.version = current.version
@@ -377,6 +381,9 @@ def referral_set_district(
         current.district = district
         current.version = expected_version + 1
         current.save(update_fields=["district", "version", "updated_at"])
+        data_changed_announce(
+            kind=Change.REFERRAL_CHANGED, financial_years={current.financial_year}
+        )
     referral.district, referral.version = district, current.version
     return referral
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activeportal.accounts.models import User
+from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.errors import DomainError, full_clean_or_raise
 from activeportal.lib.fy import fy_of
 from districts.models import District
@@ -140,6 +141,7 @@ def referral_submit(
         changed_at=submitted_at,
         note=f"Submitted through the {referral.get_source_display().lower()}.",
     )
+    data_changed_announce(kind=Change.REFERRAL_SUBMITTED, financial_years={financial_year})
     return referral
 
 

@@ -42,6 +42,8 @@ def test_bench_stats_prints_the_timings_and_the_floor_agrees(some_history):
     assert "referrals: 30" in text
     assert "rebuild 2:" in text
     assert "rebuild median:" in text
+    assert "year refresh 2:" in text
+    assert "year refresh median:" in text
     assert "rebuild peak memory:" in text
     assert "MISMATCH" not in text
     assert ImpactSnapshot.objects.filter(district__isnull=True).count() == 3  # 2022-2024

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from demo.accounts import DEMO_PASSWORD
 from reports import services
 from tests.factories import PASSWORD, FollowUpFactory, ReferralFactory
 
@@ -73,4 +77,48 @@ def test_every_impact_page_passes_the_accessibility_scan(page, live_server, mana
     page.get_by_label("Deadweight (%)").fill("150")
     page.get_by_role("button", name="Save version 2").click()
     expect(page.get_by_text("Ensure this value is less than or equal to 100")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_reads_the_demo_figures_as_people_write_them(
+    page, live_server, settings, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC))  # in 2026-27
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+    sign_in(page, live_server, "manager@example.org", DEMO_PASSWORD)
+    assert_accessible(page)
+    page.get_by_role("link", name="Impact", exact=True).click()
+    # The latest complete year with figures, not the few months of the running one.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact 2024-25: the partnership")
+    expect(page.get_by_role("group", name="Referrals", exact=True)).to_contain_text("4,694")
+    months = page.get_by_role("table", name=re.compile("^Referrals by month and pathway"))
+    expect(months.get_by_role("row", name=re.compile("^Total"))).to_contain_text("3,765")
+    districts = page.get_by_role("table", name="By district")
+    total = districts.get_by_role("row", name=re.compile("^Total, rounded to the nearest 5"))
+    expect(total).to_contain_text("4,695")
+    expect(page.get_by_text("The exact totals are 4,694 referrals")).to_be_visible()
+    expect(page.get_by_label("Financial year")).to_contain_text("2026-27 so far")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="See 2026-27 so far").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Impact 2026-27 so far: the partnership"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="See 2024-25").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact 2024-25: the partnership")
+    assert_accessible(page)
+    page.get_by_role("link", name="Printable impact report 2024-25").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Active Norfolk: impact report 2024-25"
+    )
+    expect(page.get_by_text("District figures are rounded to the nearest 5")).to_be_visible()
+    report_districts = page.get_by_role("table", name="By district")
+    expect(report_districts.get_by_role("row", name=re.compile("^Total, rounded"))).to_contain_text(
+        "4,695"
+    )
+    expect(page.get_by_role("table", name=re.compile("programme to date"))).to_contain_text("1,333")
     assert_accessible(page)

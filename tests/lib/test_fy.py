@@ -4,7 +4,15 @@ from datetime import date
 
 import pytest
 
-from activeportal.lib.fy import FinancialYearError, fy_bounds, fy_label, fy_of, fy_parse
+from activeportal.lib.fy import (
+    FinancialYearError,
+    fy_bounds,
+    fy_is_running,
+    fy_label,
+    fy_of,
+    fy_parse,
+    fy_title,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +46,12 @@ def test_it_refuses_what_is_not_a_financial_year(bad):
 
 def test_bounds_are_1_april_and_31_march():
     assert fy_bounds(2024) == (date(2024, 4, 1), date(2025, 3, 31))
+
+
+def test_the_running_year_is_titled_so_far_and_a_finished_one_is_not(time_machine):
+    time_machine.move_to(date(2026, 12, 2))
+    assert fy_title(2026) == "2026-27 so far"
+    assert fy_title(2025) == "2025-26"
+    assert fy_is_running(2026) and not fy_is_running(2025)
+    time_machine.move_to(date(2027, 4, 1))  # the first day of the next year ends it
+    assert fy_title(2026) == "2026-27"

@@ -8,6 +8,7 @@ from activeportal.lib.suppression import (
     Disclosure,
     percentage,
     round_to_base,
+    rule_text,
     suppress_count,
     suppress_table,
     suppression_mask,
@@ -30,6 +31,18 @@ def test_threshold_and_base_come_from_settings(settings):
     assert suppress_count(9) == SUPPRESSED
     assert suppress_count(14) == 10
     assert suppress_count(15) == 20
+
+
+def test_the_rule_in_words_follows_the_settings(settings):
+    assert rule_text() == "rounded to the nearest 5, and counts from 1 to 7 are shown as *"
+    settings.SUPPRESSION_THRESHOLD = 10
+    settings.SUPPRESSION_ROUNDING = 10
+    assert rule_text() == "rounded to the nearest 10, and counts from 1 to 10 are shown as *"
+    settings.SUPPRESSION_ROUNDING = 1
+    settings.SUPPRESSION_THRESHOLD = 1
+    assert rule_text() == "a count of 1 is shown as *"
+    settings.SUPPRESSION_THRESHOLD = 0
+    assert rule_text() == "shown as counted"
 
 
 def test_percentages_come_from_the_rounded_counts():
