@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "activeportal.settings")
 app = Celery("activeportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Apps' parts with tasks of their own, which the layers keep out of the app's tasks module.
+app.autodiscover_tasks(["referrals.history"])

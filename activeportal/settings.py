@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from activeportal.lib.env import env_bool, env_int, env_list, env_secret, env_str
@@ -25,13 +26,24 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
+# Reverse proxies in front of the portal, each appending to X-Forwarded-For (0: none, so the
+# header is ignored and the connection's address is the client's).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT}: give the number of proxies, 0 or more.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME", "Active Norfolk")
+# Where vulnerabilities are reported (SECURITY.md); the public statements give it for
+# accessibility and data-protection requests too.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "security@example.org")
 # 360Giving open data: the prefix of every grant identifier (registered with 360Giving) and the
 # funder's organisation identifier (org-id.guide, e.g. GB-CHC-1234567).
 OPEN_DATA_PREFIX = env_str("OPEN_DATA_PREFIX", "360G-activeportal")
 FUNDING_ORG_ID = env_str("FUNDING_ORG_ID", "360G-activeportal")
+# The most rows one import file may hold: a bigger file is refused before it ties up a worker.
+FUNDING_IMPORT_MAX_ROWS = env_int("FUNDING_IMPORT_MAX_ROWS", 10_000)
+HISTORY_IMPORT_MAX_ROWS = env_int("HISTORY_IMPORT_MAX_ROWS", 50_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,10 +58,17 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
     "django_celery_beat",
     "auditlog",
+    "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "activeportal.accounts",
     "activeportal.health",
+    "activeportal.audit",
+    "activeportal.pages",
     "districts",
     "funding",
     "referrals",
@@ -61,11 +80,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "activeportal.lib.middleware.NoStoreMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "activeportal.accounts.sessions.IdleTimeoutMiddleware",
+    "activeportal.audit.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, so it sees the outcome of authentication.
@@ -125,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeated characters and context words (the partnership's name, "password", the user's).
+    {"NAME": "activeportal.accounts.validators.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -133,12 +158,21 @@ LOGOUT_REDIRECT_URL = None  # show the "you have signed out" page
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two counts, each within the cool-off: an address (normalised: trimmed, lower case, the way
+# sign-in finds the account) from one IP locks after AXES_FAILURE_LIMIT failures; one IP for
+# every address locks only after AXES_IP_FAILURE_LIMIT (default 50). A GP practice or a hub
+# behind one NAT address may make a few typos among its staff without locking each other out,
+# while a run of guesses over many addresses from one IP is stopped (accounts/lockout.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 50)
+AXES_USERNAME_CALLABLE = "activeportal.accounts.lockout.lockout_username"
+AXES_HANDLER = "activeportal.accounts.lockout.PortalAxesHandler"
 # The sign-in form posts the e-mail address as "username" (axes would look for "email").
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# The client address for the lock-out, rate limits and audit trail (activeportal/lib/clientip.py).
+AXES_CLIENT_IP_CALLABLE = "activeportal.lib.clientip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -169,6 +203,7 @@ WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", not DEBUG)
 # client IP; reads of identifiable fields are logged with auditlog.signals.accessed.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "audit",
     "admin",
     "auditlog",
     "auth.permission",
@@ -177,11 +212,37 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_celery_beat",
     "health",
     "sessions",
+    "accounts.usersession",  # session keys are credentials: never copied into the audit trail
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+# A masked field's entry says "changed", never the value (auditlog's default keeps half of it).
+AUDITLOG_MASK_CALLABLE = "activeportal.audit.masking.field_changed"
 # An import batch keeps its parsed rows between preview and confirm: audit the batch, not the blob.
-AUDITLOG_INCLUDE_TRACKING_MODELS = ({"model": "funding.importbatch", "exclude_fields": ["rows"]},)
+# Every field that identifies a person is masked, so erasing a referral leaves nothing of it in
+# the audit trail (the retention erasure also clears entries written before a field was masked).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "funding.importbatch", "exclude_fields": ["rows"]},
+    {
+        "model": "referrals.referral",
+        "mask_fields": [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "nhs_number",
+            "postcode",
+            "phone",
+            "email",
+            "reason",
+            "preferences",
+            "pathway_answers",
+        ],
+    },
+    {"model": "referrals.statuschange", "mask_fields": ["note"]},
+    {"model": "referrals.contactattempt", "mask_fields": ["note"]},
+    {"model": "referrals.referrernote", "mask_fields": ["text"]},
+    {"model": "referrals.referralmatch", "mask_fields": ["note", "exception_reason"]},
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -213,9 +274,39 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# A sign-in lasts SESSION_COOKIE_AGE seconds from signing in, however busy (not renewed), and
+# ends sooner after SESSION_IDLE_TIMEOUT_MINUTES without a request (accounts/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this site only,
+# no inline script or event handler (data for scripts is JSON in <script type="application/json">
+# or data- attributes), never framed, forms posted only here. Bootstrap's CSS draws its icons
+# (the menu button, a select's arrow) as data: images.
+#
+# plotly.js (4.1.1) adds two <style> elements as it loads: an empty one it then fills through
+# the CSSOM (its own rules: cursors, hover labels) and the map library's fixed stylesheet. Only
+# those exact contents are allowed, by hash (sha256 of "" and of that stylesheet); style
+# attributes stay refused. A new plotly.js may need a new hash: tests/e2e/test_security_headers.py
+# fails naming it.
+PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *PLOTLY_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -304,4 +395,14 @@ CELERY_BEAT_SCHEDULE["referrals-hub-digest"] = {
 CELERY_BEAT_SCHEDULE["referrals-retention"] = {
     "task": "referrals.retention",
     "schedule": crontab(hour=2, minute=30),
+}
+# Allocation files checked but never confirmed are deleted after a day, rows and all.
+CELERY_BEAT_SCHEDULE["funding-import-batches-purge"] = {
+    "task": "funding.import_batches_purge",
+    "schedule": crontab(hour=3, minute=15),
+}
+# So are history files (they name people): a preview also discards them, this when none comes.
+CELERY_BEAT_SCHEDULE["referrals-history-import-batches-discard"] = {
+    "task": "referrals.history_import_batches_discard",
+    "schedule": crontab(hour=3, minute=20),
 }

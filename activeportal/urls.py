@@ -23,4 +23,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("transparency/", include("transparency.urls")),
+    path("", include("activeportal.pages.urls")),
 ]

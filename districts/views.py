@@ -293,12 +293,15 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The partner directory, searchable and filterable by type and district."""
     partners = selectors.partner_list_for_user(user=request.user)
     text = request.GET.get("q", "").strip()[:100]
+    if "\x00" in text:  # PostgreSQL refuses NUL in text; no name or contact holds one
+        messages.error(request, "The search cannot contain a NUL character: type it again.")
+        text = ""
     partners = selectors.partner_search(partners, text=text)
     kind = request.GET.get("type", "")
     if kind in Partner.Type.values:
         partners = partners.filter(type=kind)
     district = request.GET.get("district", "")
-    if district.isdigit():
+    if district.isdecimal():
         partners = partners.filter(districts__id=int(district))
     editable = set(selectors.partner_editable_by(user=request.user).values_list("pk", flat=True))
     return render(

@@ -34,3 +34,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_by",
         "imported_at",
     ]
+
+    def has_add_permission(self, request) -> bool:
+        # A batch comes only from checking an uploaded file: one typed in here would have no rows.
+        return False

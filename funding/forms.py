@@ -6,7 +6,7 @@ from activeportal.lib.forms import DateInput, Form, ModelForm
 from activeportal.lib.fy import FinancialYearError, fy_label, fy_parse
 from activeportal.lib.money import parse_pounds
 
-from .imports import MAX_FILE_BYTES
+from .imports import MAX_FILE_BYTES, ImportFileError, max_rows, read_table
 from .models import Allocation, FundingStream
 
 
@@ -101,14 +101,29 @@ class AllocationStatusForm(Form):
 class ImportUploadForm(Form):
     file = forms.FileField(
         label="Allocations file (CSV or XLSX)",
-        help_text="A header row, then one allocation per row. At most 20 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = (
+            f"A header row, then one allocation per row. At most 20 MB and {max_rows():,} rows."
+        )
+
     def clean_file(self):
+        """Refuse a file that cannot be read as a table (too big, too many rows, not CSV or
+        XLSX) beside the field; its rows are checked after."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB: split it.")
+        try:
+            read_table(file_name=upload.name, content=upload.read())
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        finally:
+            upload.seek(0)
         return upload
 
 

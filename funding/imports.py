@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import tablib
-from tablib.core import InvalidDimensions
+import openpyxl
+from django.conf import settings
 
 from activeportal.lib.fy import FinancialYearError, fy_bounds, fy_label, fy_parse
 from activeportal.lib.money import parse_pounds
@@ -51,7 +51,11 @@ class CheckedFile:
 
 
 def read_table(*, file_name: str, content: bytes) -> tuple[list[str], list[list]]:
-    """The header (normalised names) and the data rows of a CSV or XLSX file."""
+    """The header (normalised names) and the data rows of a CSV or XLSX file.
+
+    Reading stops at the row cap (``FUNDING_IMPORT_MAX_ROWS``): a file with a million rows is
+    refused after the cap's worth, rather than holding a worker while it is read whole.
+    """
     if not content.strip():
         raise ImportFileError("The file is empty: it needs a header row and at least one row.")
     if len(content) > MAX_FILE_BYTES:
@@ -73,39 +77,92 @@ def read_table(*, file_name: str, content: bytes) -> tuple[list[str], list[list]
     return header, table[1:]
 
 
+def max_rows() -> int:
+    """The most allocations one file may hold."""
+    return settings.FUNDING_IMPORT_MAX_ROWS
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        f"The file has more than {max_rows():,} allocations, the most one import takes: "
+        "split it into smaller files."
+    )
+
+
+class _Rows:
+    """Collects a file's rows, refusing the file once it passes the row cap.
+
+    Blank rows do not count towards the cap (spreadsheets leave some at the end), but a file
+    of nothing else is still only read so far.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[list] = []
+        self.data_rows = 0
+        self.read = 0
+
+    def add(self, row: list) -> None:
+        self.read += 1
+        if any(_text(cell) for cell in row):
+            self.data_rows += 1
+        if self.data_rows > max_rows() + 1 or self.read > 2 * max_rows() + 1:
+            raise _too_many_rows()  # + 1: the header row
+        self.rows.append(row)
+
+
 def _load_csv(content: bytes) -> list[list]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")  # Excel on Windows saves CSV so
+    if "\x00" in text:  # never in a spreadsheet's text, and the database refuses it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            f"Line {line} holds a NUL character, which a spreadsheet never writes: save the "
+            "file again as CSV from your spreadsheet program."
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = _Rows()
     try:
-        data = tablib.Dataset().load(text, format="csv", headers=False)
-    except InvalidDimensions as error:
-        raise ImportFileError(_ragged_row(text)) from error
-    return [list(row) for row in data]
-
-
-def _ragged_row(text: str) -> str:
-    rows = list(csv.reader(io.StringIO(text)))
-    width = len(rows[0])
-    for number, row in enumerate(rows[1:], start=2):
-        if row and len(row) != width:
-            return (
+        for row in reader:
+            rows.add(row)
+    except csv.Error as error:
+        # A cell past the csv module's 128 KiB limit.
+        raise ImportFileError(
+            f"Row {reader.line_num} could not be read: a cell is longer than "
+            f"{csv.field_size_limit() // 1024:,} KiB. Check the file "
+            "was saved as CSV from a spreadsheet program."
+        ) from error
+    # A short row leaves its last columns empty, as spreadsheets save them; a long one has a
+    # comma too many somewhere.
+    width = len(rows.rows[0]) if rows.rows else 0
+    for number, row in enumerate(rows.rows[1:], start=2):
+        if len(row) > width:
+            raise ImportFileError(
                 f"Row {number} has {len(row)} cells but the header has {width}: check for an "
                 "amount with a comma that is not in quotes, or a missing or extra column."
             )
-    return "The rows of the file do not all have as many cells as the header."
+    return rows.rows
 
 
 def _load_xlsx(content: bytes) -> list[list]:
+    # Read-only mode streams the sheet's rows instead of building every cell in memory.
+    rows = _Rows()
     try:
-        data = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=False)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                rows.add(list(row))
+        finally:
+            book.close()
+    except ImportFileError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFileError(
             "The workbook could not be read: open it in your spreadsheet program, save it "
             "again as .xlsx and upload that."
         ) from error
-    return [list(row) for row in data]
+    return rows.rows
 
 
 def check_header(header: list[str]) -> None:

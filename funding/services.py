@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
@@ -172,6 +172,10 @@ class ImportResult:
     replaced: int
 
 
+# How long a checked file waits for its confirmation before import_batches_purge deletes it.
+UNCONFIRMED_IMPORT_KEPT = timedelta(days=1)
+
+
 def import_file_digest(content: bytes) -> str:
     """The SHA-256 of an uploaded file, which recognises the same file uploaded again."""
     return hashlib.sha256(content).hexdigest()
@@ -202,6 +206,18 @@ def import_preview(*, file_name: str, content: bytes, user: User) -> ImportBatch
         total=total,
         created_by=user,
     )
+
+
+def import_batches_purge(*, older_than: timedelta = UNCONFIRMED_IMPORT_KEPT) -> int:
+    """Delete the checked files nobody confirmed, so their rows do not pile up; return how many.
+
+    An unconfirmed batch created no allocation, so nothing else refers to it.
+    """
+    stale = ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEWED, created_at__lt=timezone.now() - older_than
+    )
+    deleted, _ = stale.delete()
+    return deleted
 
 
 def import_confirm(*, batch: ImportBatch, user: User, replace: bool = False) -> ImportResult:

@@ -1,7 +1,8 @@
 """Plotly charts of the impact pages, drawn from the same (disclosure-controlled) tables.
 
-Rendered into the page with ``fig.to_html(full_html=False, include_plotlyjs=False)``; the page
-loads plotly.js from the installed npm package (never a CDN). Suppressed cells are gaps.
+Written into the page by ``activeportal.lib.charts.chart_html`` (the figure as JSON, its text
+escaped, drawn by static/js/charts.js with plotly.js from the installed npm package, never a
+CDN). Suppressed cells are gaps.
 Each chart's HTML is kept in the cache, keyed by its table (activeportal.lib.charts.remembered).
 """
 
@@ -15,7 +16,6 @@ from activeportal.lib.suppression import SUPPRESSED
 from .statistics import LEVELS
 from .tables import LEVEL_NAMES, Table
 
-CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738"]
 # Counts read as people write them, on the axis and on hover: 4,694.
 COUNT_AXIS = {"tickformat": ",d", "hoverformat": ",d"}

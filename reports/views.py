@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -10,10 +11,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
+from activeportal.lib.charts import CHART_HTML_VERSION
 from activeportal.lib.errors import message_call
 from activeportal.lib.export import CONTENT_TYPES, Kind, table_download
 from activeportal.lib.fy import fy_is_running, fy_label, fy_title
-from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.http import AuthenticatedHttpRequest, safe_next
 from activeportal.lib.suppression import rule_text
 from districts.models import CaseStudy, District, Testimonial
 
@@ -26,6 +28,8 @@ def _district(request: AuthenticatedHttpRequest) -> District | None:
     slug = request.GET.get("district", "")
     if not slug:
         return None
+    if not slug_re.match(slug):  # no district has it, and PostgreSQL refuses some (NUL)
+        raise Http404("No such district.")
     return get_object_or_404(District, slug=slug)
 
 
@@ -58,7 +62,7 @@ def impact_dashboard(request: AuthenticatedHttpRequest, year: int) -> HttpRespon
     """Key figures, charts with their tables, and social value for a year and a scope."""
     district = _district(request)
     wanted = request.GET.get("year", "")
-    if wanted.isdigit() and int(wanted) != year:
+    if wanted.isdecimal() and int(wanted) != year:
         query = f"?district={district.slug}" if district else ""
         return redirect(reverse("reports:dashboard", args=[int(wanted)]) + query)
     snapshot = selectors.snapshot_get(year=year, district=district)
@@ -91,7 +95,7 @@ def _figures_html(
     below = snapshot.district_id is not None
     exact = selectors.disclosure_for(request.user, below_partnership=below).exact
     built = snapshot.built_at.isoformat()
-    key = f"reports:figures:{template}:{snapshot.pk}:{built}:{int(exact)}"
+    key = f"reports:figures:{CHART_HTML_VERSION}:{template}:{snapshot.pk}:{built}:{int(exact)}"
     html = cache.get(key)
     if html is None:
         context = {
@@ -206,7 +210,7 @@ def rebuild(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return _build_status_response(request, build)
     messages.success(request, "The figures are being rebuilt.")
-    return redirect(request.POST.get("next") or reverse("reports:index"))
+    return redirect(safe_next(request, reverse("reports:index")))
 
 
 @role_required(MANAGER)
@@ -227,7 +231,7 @@ def _build_status_response(request: AuthenticatedHttpRequest, build: SnapshotBui
             "progress": selectors.build_progress(build),
             "build_running": build.state
             in (SnapshotBuild.State.QUEUED, SnapshotBuild.State.RUNNING),
-            "next": request.GET.get("next") or request.POST.get("next") or "",
+            "next": safe_next(request, ""),
         },
     )
 

@@ -17,6 +17,9 @@ PRODUCTION = {
     "HTTPS": "1",
     "ALLOWED_HOSTS": "portal.example.org",
     "STATIC_MANIFEST": "1",
+    # Production sends e-mail and shares rate-limit counters (accounts.W001 / W002 otherwise).
+    "EMAIL_HOST": "smtp.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/15",
 }
 
 

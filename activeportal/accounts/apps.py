@@ -9,9 +9,21 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.core import checks
+        from django.db.models.signals import post_migrate, post_save
+
+        from . import signals
+        from .checks import log_production_warnings, production_warnings
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        user_logged_in.connect(signals.on_user_logged_in, dispatch_uid="accounts-session-start")
+        user_logged_out.connect(signals.on_user_logged_out, dispatch_uid="accounts-session-end")
+        post_save.connect(
+            signals.on_user_saved, sender=self.get_model("User"), dispatch_uid="accounts-deactivate"
+        )
+        checks.register(production_warnings)
+        log_production_warnings()
 
 
 def _sync_roles_after_migrate(sender, using, apps=None, **kwargs) -> None:

@@ -6,6 +6,11 @@ from django.db import models
 from django.utils.functional import cached_property
 
 
+def normalised_email(address: str) -> str:
+    """The one spelling of an address that sign-in, the lock-out and its reset all use."""
+    return (address or "").strip().lower()
+
+
 class UserManager(DjangoUserManager):
     """Users sign in with their e-mail address; there is no separate username."""
 
@@ -28,7 +33,8 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # The spelling the lock-out counts failures under (accounts/lockout.py).
+        return self.get(email__iexact=normalised_email(username))
 
 
 class User(AbstractUser):
@@ -62,3 +68,18 @@ class User(AbstractUser):
         if self.is_superuser:
             names.add("admin")
         return names
+
+
+class UserSession(models.Model):
+    """A session a user signed in with, so deactivating them can end it on the server.
+
+    Django's sessions hold the user's id only inside their encoded data; without this record,
+    finding a user's sessions would mean decoding every session in the store.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%d %b %Y %H:%M}"

@@ -23,7 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 # A chart's HTML is kept this long (seconds) in the cache, keyed by everything it is drawn from
 # and by the version of the HTML it is written as (so a deploy never serves an older form).
 CHART_CACHE_SECONDS = 60 * 60
-CHART_HTML_VERSION = 2  # 2: the figure as JSON, drawn by static/js/charts.js
+# 2: the figure as JSON, drawn by static/js/charts.js; 3: its text escaped, its height a data-
+CHART_HTML_VERSION = 3
 
 Render = TypeVar("Render", bound=Callable[..., str])
 
@@ -149,6 +150,61 @@ def bar_chart(
     return fig
 
 
+def plain_text(text: str) -> str:
+    """``text`` as plotly.js is to show it: character for character, never as markup.
+
+    plotly.js reads a subset of HTML in every text it draws (``<a href>``, ``<b>``, ``<br>``,
+    entities), so a funding stream named ``<a href="...">`` would be a link in the legend and
+    the hover. Escaped, plotly.js shows the characters themselves.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
+
+
+# Where a figure (as JSON) holds text plotly.js draws: a trace's name, its categories and labels
+# (a bar's x, a Sankey's node labels), hover text; the layout's titles and annotations. Hover
+# templates, formats and custom data (a bar's link) are the portal's own and stay as they are.
+_TRACE_TEXT = ("name", "x", "y", "text", "hovertext", "labels")
+_TRACE_PARTS = ("node", "link")
+
+
+def _titled(part: dict) -> None:
+    title = part.get("title")
+    if isinstance(title, dict) and "text" in title:
+        title["text"] = _escaped(title["text"])
+    elif isinstance(title, str):
+        part["title"] = plain_text(title)
+
+
+def _escape_figure(figure: dict) -> dict:
+    """The figure with all its text escaped (see plain_text), wherever a chart put it."""
+    for trace in figure.get("data", []):
+        for key in _TRACE_TEXT:
+            if key in trace:
+                trace[key] = _escaped(trace[key])
+        for key in _TRACE_PARTS:
+            if isinstance(trace.get(key), dict) and "label" in trace[key]:
+                trace[key]["label"] = _escaped(trace[key]["label"])
+    layout = figure.get("layout", {})
+    _titled(layout)
+    for key, part in layout.items():
+        if isinstance(part, dict) and key.startswith(("xaxis", "yaxis", "legend")):
+            _titled(part)
+            if "ticktext" in part:
+                part["ticktext"] = _escaped(part["ticktext"])
+    for annotation in layout.get("annotations", []):
+        if "text" in annotation:
+            annotation["text"] = _escaped(annotation["text"])
+    return figure
+
+
 # What a script element's JSON must not contain as such: "</script>" or "<!--" in a figure's
 # text (a stream's name, from the database) would end or change the element (as json_script).
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
@@ -157,18 +213,22 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 def chart_html(fig: go.Figure, *, label: str, chart_id: str | None = None) -> SafeString:
     """The figure as an HTML fragment: a labelled image whose table is beside it.
 
-    The figure goes into the page as JSON, not as a script that draws it, so plotly.js can be
-    loaded with ``defer`` (the page's text and tables show before a 4 MB script has run) and
-    static/js/charts.js draws each chart once it has. No mode bar: its controls would be a
-    second, unlabelled way to reach figures the table gives. Without ``chart_id`` the chart's
-    id comes from its figure, so the same figures give the same HTML (and cache entry).
+    The figure goes into the page as JSON, not as a script that draws it: the
+    Content-Security-Policy runs no inline script, and plotly.js can be loaded with ``defer``
+    (the page's text and tables show before a 4 MB script has run); static/js/charts.js draws
+    each chart once it has. Its text is escaped (see plain_text). No mode bar: its controls
+    would be a second, unlabelled way to reach figures the table gives. Without ``chart_id``
+    the chart's id comes from its figure, so the same figures give the same HTML (and cache
+    entry).
     """
-    figure = fig.to_json(validate=False).translate(_SCRIPT_SAFE)
+    plain = _escape_figure(json.loads(fig.to_json(validate=False)))
+    figure = json.dumps(plain, separators=(",", ":")).translate(_SCRIPT_SAFE)
     chart_id = chart_id or "chart-" + hashlib.sha256(figure.encode()).hexdigest()[:12]
-    # The area keeps the chart's height before it is drawn, so the page does not move then.
+    # The area keeps the chart's height before it is drawn, so the page does not move then
+    # (static/js/charts.js sets it: the policy refuses a style attribute).
     return format_html(
         '<div class="portal-chart" role="img" aria-label="{}">'
-        '<div id="{}" class="portal-chart-area" data-figure="{}-figure" style="min-height: {}px">'
+        '<div id="{}" class="portal-chart-area" data-figure="{}-figure" data-height="{}">'
         '</div><script type="application/json" id="{}-figure">{}</script></div>',
         label,
         chart_id,

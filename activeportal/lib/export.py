@@ -2,8 +2,9 @@
 
 Each column says its kind (text, count, number, money, pence, percent, date), so a spreadsheet
 can sum a download: CSV writes plain numbers (``-1200``, ``1200.50``), XLSX writes numeric cells
-with formats (``£#,##0``, ``#,##0``, ``0%``) and dates as dates. Only text cells are escaped
-against formula injection; a negative amount is a number, not a formula.
+with formats (``£#,##0``, ``#,##0``, ``0%``) and dates as dates. Text cells, header cells
+included (a stream's name can head a column), are escaped against formula injection; a
+negative amount is a number, not a formula.
 
 XLSX is written with openpyxl directly (tablib cannot set a cell's number format), in
 write-only mode so a long allocation list streams into the file; CSV with the standard library.

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from referrals.models import MINUTES_IN_A_WEEK, FollowUp, Pathway, Status
@@ -26,7 +27,6 @@ from referrals.validators import normalise_nhs_number, normalise_postcode
 
 REFERRALS_FILE = "referrals.csv"
 FOLLOW_UPS_FILE = "follow-ups.csv"
-MAX_ROWS = 100_000
 
 _AREA_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -240,18 +240,55 @@ def read_csv_text(data: bytes, file: str, problems: Problems) -> list[dict[str, 
     except UnicodeDecodeError:
         problems.add(file, None, None, "is not UTF-8 text; save it as “CSV UTF-8” and try again")
         return None
+    if "\x00" in text:  # never in a spreadsheet's text, and the database refuses it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.add(
+            file, None, None, f"line {line} holds a NUL character; save it again as “CSV UTF-8”"
+        )
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _csv_rows(reader, file, problems)
+    except csv.Error:
+        # A cell past the csv module's 128 KiB limit.
+        problems.add(
+            file,
+            reader.line_num,
+            None,
+            f"could not be read: a cell is longer than {csv.field_size_limit() // 1024:,} KiB",
+        )
+        return None
+
+
+def _csv_rows(reader, file: str, problems: Problems) -> list[dict[str, str]] | None:
     header = next(reader, None)
     if not header:
         problems.add(file, None, None, "is empty")
         return None
     keys = [h.strip().lower() for h in header]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        problems.add(
+            file,
+            None,
+            None,
+            "the column(s) " + ", ".join(f"'{k}'" for k in repeated) + " appear more than once; "
+            "keep one of each",
+        )
+        return None
+    most = settings.HISTORY_IMPORT_MAX_ROWS
     rows = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        if len(rows) >= MAX_ROWS:
-            problems.add(file, None, None, f"has more than {MAX_ROWS:,} rows; split it")
+        if len(rows) >= most:
+            # Stop reading here: the rest of a huge file is never parsed.
+            problems.add(
+                file,
+                None,
+                None,
+                f"has more than {most:,} rows, the most one import takes; split it into years",
+            )
             return None
         row = {k: (values[i].strip() if i < len(values) else "") for i, k in enumerate(keys)}
         row["_row"] = str(reader.line_num)

@@ -257,7 +257,7 @@ def history_import_preview(
     beside the upload field of the file at fault; nothing is kept then. Batches waiting for
     confirmation for more than a day are discarded here.
     """
-    _discard_stale_batches()
+    history_import_batches_discard_stale()
     referrals, follow_ups, problems = _validate_history(
         referrals_data=referrals_data, follow_ups_data=follow_ups_data
     )
@@ -331,7 +331,9 @@ def _not_imported(problems: list[str]) -> ImportRejected:
     )
 
 
-def _discard_stale_batches() -> None:
+def history_import_batches_discard_stale() -> int:
+    """Discard batches waiting for confirmation for more than a day, clearing their rows (which
+    identify people); return how many. Each preview runs it first."""
     stale = HistoryImportBatch.objects.filter(
         state=HistoryImportBatch.State.PREVIEW,
         created_at__lt=timezone.now() - timedelta(days=1),
@@ -339,6 +341,7 @@ def _discard_stale_batches() -> None:
     for batch in stale:
         batch.state, batch.rows = HistoryImportBatch.State.DISCARDED, {}
         batch.save(update_fields=["state", "rows"])
+    return len(stale)
 
 
 def history_import_discard(*, batch: HistoryImportBatch) -> HistoryImportBatch:

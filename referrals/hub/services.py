@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from activeportal.audit.erasure import audit_entries_erase
 from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.errors import DomainError, full_clean_or_raise
 from referrals.models import (
@@ -432,7 +433,8 @@ def referrals_erase_closed(*, now: dt.datetime | None = None) -> int:
     Statistical fields (dates, pathway, district, deprivation, minutes, status, follow-ups)
     stay, so yearly figures do not change. Already-erased referrals are skipped, so running
     twice changes nothing. Rows are updated with UPDATE statements rather than ``save()`` so
-    the erased values are not copied into the audit trail's change records.
+    the erased values are not copied into the audit trail's change records, and the values
+    its earlier entries hold are withheld too.
     """
     now = now or timezone.now()
     due = Referral.objects.filter(
@@ -453,8 +455,21 @@ def referrals_erase_closed(*, now: dt.datetime | None = None) -> int:
             StatusChange.objects.filter(referral_id=pk).update(note="")
             ReferrerNote.objects.filter(referral_id=pk).update(text="")
             ReferralMatch.objects.filter(referral_id=pk).update(note="", exception_reason="")
+            _audit_trail_erase(pk)
         erased += 1
     return erased
+
+
+# The records of a referral whose audit entries may hold what the erasure blanks.
+ERASED_WITH_THE_REFERRAL = (StatusChange, ContactAttempt, ReferrerNote, ReferralMatch)
+
+
+def _audit_trail_erase(referral_id: int) -> None:
+    """Withhold the erased values in the audit entries of the referral and its records."""
+    audit_entries_erase(model=Referral, pks=[referral_id])
+    for model in ERASED_WITH_THE_REFERRAL:
+        pks = model.objects.filter(referral_id=referral_id).values_list("pk", flat=True)
+        audit_entries_erase(model=model, pks=pks)
 
 
 @dataclass(frozen=True)

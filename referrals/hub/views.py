@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Callable
 from functools import wraps
 
@@ -18,12 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
 from activeportal.lib.errors import form_call, message_call
-from activeportal.lib.http import AuthenticatedHttpRequest
+from activeportal.lib.http import AuthenticatedHttpRequest, safe_next
 from activeportal.lib.paging import page_of
 from referrals import questions
 from referrals.filters import FollowUpFilter, OpportunityFilter, TriageFilter
@@ -160,9 +160,7 @@ def bulk_assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Put the referrals ticked in the queue on one hub worker's caseload (or on none), then
     go back to the same view of the queue."""
     form = BulkAssignForm(request.POST)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("referrals:triage")
+    back = safe_next(request, reverse("referrals:triage"))
     if not form.is_valid():
         messages.error(request, _errors_in_words(form))
         return redirect(back)
@@ -478,32 +476,82 @@ def opportunity_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -
     )
 
 
+# How long a subject access search stays open in the session, and how many are kept at once.
+SUBJECT_ACCESS_SEARCH_SECONDS = 15 * 60
+SUBJECT_ACCESS_SEARCHES_KEPT = 5
+
+
 @hub_required
 def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything the portal holds about one person, as a page or a JSON download."""
-    form = SubjectAccessForm(request.GET or None)
-    referrals = []
-    if form.is_valid():
-        referrals = list(selectors.subject_access_referrals(query=form.cleaned_data["q"]))
-        for referral in referrals:
-            accessed.send(sender=Referral, instance=referral)
-        if request.GET.get("format") == "json" and referrals:
-            body = json.dumps(
-                {"referrals": [_subject_record(r) for r in referrals]},
-                cls=DjangoJSONEncoder,
-                indent=2,
-                ensure_ascii=False,
-            )
-            response = HttpResponse(body, content_type="application/json; charset=utf-8")
-            response["Content-Disposition"] = (
-                f'attachment; filename="subject-access-{referrals[0].reference}.json"'
-            )
-            return response
+    """Everything the portal holds about one person, as a page or a JSON download.
+
+    The NHS number or reference is posted, never put in an address (addresses reach access
+    logs and browser history): the search is kept in the session under a random id, and the
+    results page and its download are addressed by that id.
+    """
+    if request.method == "POST":
+        form = SubjectAccessForm(request.POST)
+        if form.is_valid():
+            search = _subject_access_search_keep(request, form.cleaned_data["q"])
+            return redirect(f"{reverse('referrals:hub-subject-access')}?search={search}")
+        return render(request, "referrals/hub/subject_access.html", {"form": form})
+    search = request.GET.get("search", "")
+    if not search:
+        return render(request, "referrals/hub/subject_access.html", {"form": SubjectAccessForm()})
+    query = _subject_access_search(request, search)
+    if query is None:
+        messages.info(request, "That search has expired: search again.")
+        return redirect("referrals:hub-subject-access")
+    referrals = list(selectors.subject_access_referrals(query=query))
+    for referral in referrals:
+        accessed.send(sender=Referral, instance=referral)
+    if request.GET.get("format") == "json" and referrals:
+        return _subject_access_json(referrals)
     return render(
         request,
         "referrals/hub/subject_access.html",
-        {"form": form, "referrals": referrals, "searched": form.is_valid()},
+        {
+            "form": SubjectAccessForm(initial={"q": query}),
+            "referrals": referrals,
+            "search": search,
+            "searched": True,
+        },
     )
+
+
+def _subject_access_search_keep(request: HttpRequest, query: str) -> str:
+    now = timezone.now().timestamp()
+    searches = {
+        key: kept
+        for key, kept in request.session.get("subject_access_searches", {}).items()
+        if now - kept["at"] < SUBJECT_ACCESS_SEARCH_SECONDS
+    }
+    search = secrets.token_urlsafe(12)
+    searches[search] = {"q": query, "at": now}
+    newest = sorted(searches.items(), key=lambda item: item[1]["at"])
+    request.session["subject_access_searches"] = dict(newest[-SUBJECT_ACCESS_SEARCHES_KEPT:])
+    return search
+
+
+def _subject_access_search(request: HttpRequest, search: str) -> str | None:
+    kept = request.session.get("subject_access_searches", {}).get(search)
+    if kept is None or timezone.now().timestamp() - kept["at"] >= SUBJECT_ACCESS_SEARCH_SECONDS:
+        return None
+    return kept["q"]
+
+
+def _subject_access_json(referrals: list[Referral]) -> HttpResponse:
+    body = json.dumps(
+        {"referrals": [_subject_record(r) for r in referrals]},
+        cls=DjangoJSONEncoder,
+        indent=2,
+        ensure_ascii=False,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{referrals[0].reference}.json"'
+    )
+    return response
 
 
 PERSON_FIELDS = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from auditlog.signals import accessed
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activeportal.accounts.roles import HUB, REFERRER, has_role, role_required
+from activeportal.lib.clientip import client_ip
 from activeportal.lib.errors import form_call
 from activeportal.lib.http import AuthenticatedHttpRequest
 from activeportal.lib.paging import page_of
@@ -230,7 +230,8 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = SelfReferralForm(initial={"submission_token": uuid.uuid4()})
         return render(request, "referrals/self_referral_form.html", {"form": form})
-    ip = get_client_ip_address(request) or "unknown"
+    # Requests whose address cannot be told (not through every proxy) share one count.
+    ip = client_ip(request) or "unknown"
     if rate_limit_exceeded(
         key=f"self-referral:{ip}", limit=settings.SELF_REFERRAL_RATE_LIMIT, period_seconds=3600
     ):

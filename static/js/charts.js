@@ -37,17 +37,27 @@
     window.Plotly.newPlot(area, figure.data, figure.layout, CONFIG).then(followLinks);
   }
 
+  // Each area keeps its chart's height before it is drawn, so the page does not move then; set
+  // from its data-height here, as the Content-Security-Policy refuses a style attribute.
+  function reserve(root) {
+    root.querySelectorAll(".portal-chart-area[data-height]").forEach(function (area) {
+      area.style.minHeight = area.dataset.height + "px";
+    });
+  }
+
   function drawIn(root) {
     var areas = root.querySelectorAll(".portal-chart-area[data-figure]:not([data-drawn])");
     if (!areas.length) return;
     withPlotly(function () { areas.forEach(draw); });
   }
 
+  reserve(document);
   // The first frame is painted between this animation frame and the timeout after it.
   requestAnimationFrame(function () {
     setTimeout(function () { drawIn(document); }, 0);
   });
   document.addEventListener("htmx:load", function (event) {
+    reserve(event.detail.elt);
     drawIn(event.detail.elt);
   });
 })();

@@ -205,3 +205,22 @@ def test_a_hub_user_filters_follow_ups_keeps_the_directory_and_closes(
         f"{active.reference} is closed: Completed."
     )
     expect(page.get_by_text("Status: Completed")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hub_user_sets_the_district_of_a_postcode_not_found(page, live_server, hub_user):
+    DistrictFactory(name="Norwich")
+    DistrictFactory(name="Breckland")
+    referral = ReferralFactory(status=Status.SUBMITTED, district=None, postcode="ZZ9 9ZZ")
+
+    sign_in(page, live_server, hub_user.email, PASSWORD)
+    _loaded(page)
+    page.goto(f"{live_server.url}/referrals/hub/{referral.pk}/")
+    _loaded(page)
+    page.get_by_label("District").select_option(label="Breckland")
+    page.get_by_role("button", name="Set district").click()
+    _loaded(page)
+    expect(page.get_by_role("status").first).to_contain_text("District set to Breckland.")
+    expect(page.get_by_role("button", name="Set district")).to_have_count(0)
+    referral.refresh_from_db()
+    assert referral.district.name == "Breckland"

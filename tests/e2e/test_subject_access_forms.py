@@ -1,4 +1,7 @@
-"""The hub finds everything held about one person for a subject access request."""
+"""The hub finds everything held about one person for a subject access request.
+
+The NHS number is posted, so it is never in the page's address (nor the access logs).
+"""
 
 from __future__ import annotations
 
@@ -30,4 +33,9 @@ def test_a_hub_user_finds_what_is_held_about_a_person(page, live_server, hub_use
     expect(found).to_contain_text("Amelia Jones")
     expect(found).to_contain_text("943 476 5919")
     expect(found).to_contain_text(referral.get_status_display())
+    assert "9434765919" not in page.url and "943" not in page.url
     assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as JSON").click()
+    assert "9434765919" in download.value.path().read_text()

@@ -138,9 +138,9 @@ def test_a_chart_goes_into_the_page_as_data_not_as_a_script_that_runs():
     assert "<script>alert" not in html
     assert 'id="chart-streams" class="portal-chart-area" data-figure="chart-streams-figure"' in html
     figure = _figure(html)
-    assert figure["data"][0]["name"] == "</script><script>alert(1)</script>"
+    assert figure["data"][0]["name"] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
     assert figure["layout"]["height"] == charts.CHART_HEIGHT
-    assert f"min-height: {charts.CHART_HEIGHT}px" in html
+    assert f'data-height="{charts.CHART_HEIGHT}"' in html
 
 
 def test_a_chart_without_an_id_is_named_by_its_figure():

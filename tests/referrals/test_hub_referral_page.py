@@ -173,7 +173,7 @@ def test_closing_as_completed_is_not_styled_as_a_danger(client, hub_user, practi
 def test_subject_access_writes_the_nhs_number_as_the_nhs_does(client, hub_user, referral):
     client.force_login(hub_user)
     page = client.get("/referrals/hub/subject-access/")
-    response = form_of(page, button="Find").submit(client, q="943 476 5919")
+    response = form_of(page, button="Find").submit(client, follow=True, q="943 476 5919")
     text = _text(response)
     assert f"Referral {referral.reference}" in text
     assert "NHS number 943 476 5919" in text

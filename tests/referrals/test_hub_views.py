@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -433,35 +432,6 @@ def test_an_activity_without_a_pathway_is_refused(client, hub_user, norwich):
     page = response.content.decode()
     assert "Tick at least one pathway" in page
     assert "The cost cannot be negative" in page
-
-
-@pytest.mark.django_db
-def test_subject_access_finds_only_that_person(client, hub_user):
-    person = ReferralFactory(nhs_number="9434765919")
-    again = ReferralFactory(nhs_number="9434765919", pathway="falls")
-    ContactAttemptFactory(referral=again, note="Left voicemail.")
-    someone_else = ReferralFactory(nhs_number="9434765870")
-    client.force_login(hub_user)
-    for query in ("943 476 5919", person.reference.lower()):
-        page = client.get("/referrals/hub/subject-access/", {"q": query}).content.decode()
-        assert person.reference in page and again.reference in page
-        assert someone_else.reference not in page
-        assert someone_else.last_name not in page
-    response = client.get("/referrals/hub/subject-access/", {"q": "9434765919", "format": "json"})
-    assert response["Content-Disposition"].startswith("attachment")
-    data = json.loads(response.content)
-    assert {r["reference"] for r in data["referrals"]} == {person.reference, again.reference}
-    assert data["referrals"][1]["contact_attempts"][0]["note"] == "Left voicemail."
-    assert someone_else.nhs_number not in response.content.decode()
-    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() >= 2
-
-
-@pytest.mark.django_db
-def test_subject_access_with_no_match_says_so(client, hub_user):
-    ReferralFactory()
-    client.force_login(hub_user)
-    page = client.get("/referrals/hub/subject-access/", {"q": "ANW-99-000001"}).content.decode()
-    assert "Nothing is held" in page
 
 
 @pytest.mark.django_db
