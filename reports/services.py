@@ -269,7 +269,13 @@ def figures_mark_changed(*, years: Iterable[int], kind: str = DirtyYear.Kind.REF
 
 
 def _queue_refresh() -> None:
-    refresh_figures.apply_async(countdown=settings.REPORTS_REFRESH_DELAY_SECONDS)
+    # Without a broker the task runs here, in the request that made the change: one pass, so
+    # the person's response never waits on other people's changes (the next change, or the
+    # next rebuild, takes in the marks that arrive meanwhile).
+    follow = not settings.CELERY_TASK_ALWAYS_EAGER
+    refresh_figures.apply_async(
+        kwargs={"follow": follow}, countdown=settings.REPORTS_REFRESH_DELAY_SECONDS
+    )
 
 
 def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
@@ -404,14 +410,15 @@ def _advisory_unlock() -> None:
         logger.warning("figure build lock: the connection closed before the unlock")
 
 
-def figures_refresh() -> list[SnapshotBuild]:
+def figures_refresh(*, follow: bool = True) -> list[SnapshotBuild]:
     """Rebuild the figures of the years changes have marked; returns the builds it made.
 
     At most one runs at a time: another that finds the lock taken returns at once, and the one
-    running takes its marks in, for it loops while new marks arrive. So changes in quick
-    succession are built together, and running it twice builds once. The last look for marks
-    is made after letting the lock go, so a mark that came just as the lock was released is
-    never left waiting for the beat.
+    running takes its marks in, for it loops while new marks arrive (``follow``, in a worker).
+    So changes in quick succession are built together, and running it twice builds once. The
+    last look for marks is made after letting the lock go, so a mark that came just as the lock
+    was released is never left waiting for the beat. Without ``follow`` (in a web request, when
+    there is no broker) it makes one pass over the marks it finds and returns.
     """
     builds: list[SnapshotBuild] = []
     while True:
@@ -422,6 +429,8 @@ def figures_refresh() -> list[SnapshotBuild]:
                 build = _refresh(marks)
                 if build is not None:
                     builds.append(build)
+                if not follow:
+                    return builds
         if not DirtyYear.objects.exists():
             return builds
 

@@ -92,14 +92,14 @@ def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int
 
 
 @shared_task(name="reports.refresh_figures", **RETRY)
-def refresh_figures() -> int:
+def refresh_figures(follow: bool = True) -> int:
     """Queued a few seconds after a change commits, and every 30 s by Celery beat as a safety
     net: rebuild the years changes have marked (one refresh at a time, coalescing the changes
-    that arrive meanwhile); returns how many refreshes it made (0: nothing to do, or another
-    is running and will take the marks in)."""
+    that arrive meanwhile unless ``follow`` is false); returns how many refreshes it made (0:
+    nothing to do, or another is running and will take the marks in)."""
     from reports import services
 
-    return len(services.figures_refresh())
+    return len(services.figures_refresh(follow=follow))
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)

@@ -30,6 +30,7 @@ from districts.models import (
     WorkLogEntry,
 )
 from funding.models import Allocation, FundingStream
+from referrals.intake.forms import RED_FLAGS
 from referrals.intake.services import referral_submit
 from referrals.models import (
     ActivityOpportunity,
@@ -76,6 +77,24 @@ def referral_data(**overrides: Any) -> dict[str, Any]:
         "consent": True,
         **overrides,
     }
+
+
+def referral_form_answers(**overrides: Any) -> dict[str, str | bool]:
+    """What a referrer types into the referral form, for a general referral in Norwich."""
+    answers: dict[str, str | bool] = {
+        "first_name": "Zoë",
+        "last_name": "O'Brien",
+        "date_of_birth": "17/05/1948",
+        "nhs_number": "943 476 5919",
+        "postcode": "NR1 3AB",
+        "phone": "01603 123456",
+        "pathway": "general",
+        "has_disability": "no",
+        "baseline_minutes": "20",
+        "reason": "Would like to get moving.",
+        "consent": True,
+    }
+    return answers | {f"red_flag_{flag.code}": "no" for flag in RED_FLAGS} | overrides
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

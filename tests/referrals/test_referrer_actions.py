@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from activeportal.accounts import roles
 from referrals.hub import services as workflow
-from referrals.intake.forms import RED_FLAGS
 from referrals.models import (
     CLOSED_STATUSES,
     WITHDRAWABLE_STATUSES,
@@ -21,7 +20,7 @@ from referrals.models import (
     Status,
     StatusChange,
 )
-from tests.factories import ReferralFactory, ReferrerNoteFactory
+from tests.factories import ReferralFactory, ReferrerNoteFactory, referral_form_answers
 from tests.pages import form_of
 
 pytestmark = pytest.mark.django_db
@@ -224,28 +223,11 @@ def test_only_referrers_add_notes(client, users_by_role, referral_a, role):
 # --- What the person would like to do ---
 
 
-def _answers():
-    answers = {
-        "first_name": "Zoë",
-        "last_name": "O'Brien",
-        "date_of_birth": "17/05/1948",
-        "nhs_number": "943 476 5919",
-        "postcode": "NR1 3AB",
-        "phone": "01603 123456",
-        "pathway": "general",
-        "has_disability": "no",
-        "baseline_minutes": "20",
-        "reason": "Would like to get moving.",
-        "consent": True,
-    }
-    return {**answers, **{f"red_flag_{flag.code}": "no" for flag in RED_FLAGS}}
-
-
 def test_the_form_asks_what_the_person_would_like_to_do(client, referrer_a, norwich_postcode):
     client.force_login(referrer_a)
     form = form_of(client.get("/referrals/new/"), button="Submit referral")
     response = form.submit(
-        client, **_answers(), preferences="Swimming, mornings only.", follow=True
+        client, **referral_form_answers(), preferences="Swimming, mornings only.", follow=True
     )
     assert response.status_code == 200
     referral = Referral.objects.get()
@@ -258,7 +240,7 @@ def test_the_form_asks_what_the_person_would_like_to_do(client, referrer_a, norw
 def test_what_the_person_would_like_to_do_is_optional(client, referrer_a, norwich_postcode):
     client.force_login(referrer_a)
     form = form_of(client.get("/referrals/new/"), button="Submit referral")
-    form.submit(client, **_answers())
+    form.submit(client, **referral_form_answers())
     assert Referral.objects.get().preferences == ""
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 
 from funding import services as funding
 from funding.models import Allocation
@@ -27,6 +28,7 @@ from tests.factories import (
     ReferrerOrganisationFactory,
     at,
     referral_data,
+    referral_form_answers,
 )
 from tests.pages import form_of
 
@@ -243,6 +245,47 @@ def test_a_rebuild_that_read_before_a_refresh_does_not_write_older_figures(histo
     services.figures_refresh()
     services.build_finish(build_id=build.pk, fragments=stale, counts=counts)
     assert partnership(2024).figures["transitions"]["people"] == 1
+
+
+@pytest.fixture
+def changes_keep_arriving():
+    """Another change is marked as each refresh finishes, as on a busy day, up to ``cap``."""
+    arrived = {"cap": 0, "count": 0}
+
+    def another_change(sender, instance, created, **kwargs):
+        refresh = created and instance.reason == services.REFRESH_REASON
+        if refresh and arrived["count"] < arrived["cap"]:
+            arrived["count"] += 1
+            DirtyYear.objects.create(year=2024, kind=DirtyYear.Kind.REFERRALS)
+
+    post_save.connect(another_change, sender=SnapshotBuild, weak=False)
+    yield arrived
+    post_save.disconnect(another_change, sender=SnapshotBuild)
+
+
+def test_in_a_worker_the_refresh_takes_in_the_changes_that_arrive_while_it_builds(
+    history, hub_user, changes_keep_arriving
+):
+    changes_keep_arriving["cap"] = 3
+    record_follow_up(hub_user, history)
+    assert len(services.figures_refresh()) == 4
+    assert not DirtyYear.objects.exists()
+
+
+def test_without_a_broker_a_submission_returns_while_other_changes_keep_arriving(
+    history, client, referrer_a, settings, changes_keep_arriving, django_capture_on_commit_callbacks
+):
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    changes_keep_arriving["cap"] = 50
+    client.force_login(referrer_a)
+    form = form_of(client.get("/referrals/new/"), button="Submit referral")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = form.submit(client, **referral_form_answers())
+    assert response.status_code == 302
+    # One pass in the request; the change that arrived meanwhile waits for the next refresh.
+    assert refreshes().count() == 1
+    assert DirtyYear.objects.count() == 1
+    assert len(services.figures_refresh(follow=False)) == 1
 
 
 def test_before_any_figures_are_built_a_change_builds_nothing(breckland, referrer_a, practice_a):
