@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format worker beat bench synthetic clean
+.PHONY: help install run test lint format worker beat bench synthetic demo-code clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST)"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench   load test with locust against gunicorn, a ramp of 50 to 400 users"
 	@echo "             (needs DATABASE_URL: PostgreSQL; BENCH_RAMP, BENCH_DURATION a step)"
 	@echo "make synthetic REFERRALS=1000000 SEED=1  append synthetic data for load tests"
+	@echo "make demo-code  the demo users' two-factor code (DEBUG only)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,3 +63,6 @@ synthetic: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+demo-code: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_code

@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "activeportal.lib.middleware.NoStoreMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "activeportal.accounts.sessions.IdleTimeoutMiddleware",
+    "activeportal.accounts.two_factor.TwoFactorMiddleware",
     "activeportal.audit.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -242,6 +242,28 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "referrals.contactattempt", "mask_fields": ["note"]},
     {"model": "referrals.referrernote", "mask_fields": ["text"]},
     {"model": "referrals.referralmatch", "mask_fields": ["note", "exception_reason"]},
+    # Two-factor secrets are credentials: an entry says a key or code changed, never what it is;
+    # the counters a sign-in moves are not changes worth an entry.
+    {
+        "model": "otp_totp.totpdevice",
+        "mask_fields": ["key"],
+        "exclude_fields": [
+            "last_t",
+            "drift",
+            "throttling_failure_timestamp",
+            "throttling_failure_count",
+            "last_used_at",
+        ],
+    },
+    {
+        "model": "otp_static.staticdevice",
+        "exclude_fields": [
+            "throttling_failure_timestamp",
+            "throttling_failure_count",
+            "last_used_at",
+        ],
+    },
+    {"model": "otp_static.statictoken", "mask_fields": ["token"]},
 )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -278,6 +300,27 @@ if HTTPS:
 # ends sooner after SESSION_IDLE_TIMEOUT_MINUTES without a request (accounts/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+# Two-factor sign-in (accounts/two_factor.py): an authenticator app and recovery codes,
+# compulsory for these roles and open to the others. TWO_FACTOR=0 turns it off, for a load test
+# of the pages only; a deployment with it off is warned at start-up (accounts.W003).
+TWO_FACTOR = env_bool("TWO_FACTOR", True)
+TWO_FACTOR_REQUIRED_ROLES = frozenset(
+    env_list("TWO_FACTOR_REQUIRED_ROLES", ["hub", "manager", "admin"])
+)
+# What a session that has signed in with its password but not yet its code may open.
+TWO_FACTOR_OPEN_PATHS = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/setup/",
+    "/accounts/two-factor/verify/",
+    "/static/",
+    "/healthz",
+    "/bench/ping/",
+    "/accessibility/",
+    "/privacy/",
+    "/transparency/",
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ActivePortal")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -376,6 +419,10 @@ REPORTS_BUILD_PAUSE_MS = env_int("REPORTS_BUILD_PAUSE_MS", 0)
 # A change's refresh of the figures waits this long (seconds), so the changes that follow it
 # within the wait are built with it.
 REPORTS_REFRESH_DELAY_SECONDS = env_int("REPORTS_REFRESH_DELAY_SECONDS", 5)
+# On a worker, refreshes start at least this long (seconds) after the last one finished, so a
+# busy hour costs one refresh an interval (at a million referrals one takes about a second)
+# and the figures are still fresh within a minute.
+REPORTS_REFRESH_INTERVAL_SECONDS = env_int("REPORTS_REFRESH_INTERVAL_SECONDS", 20)
 
 # The hub (single point of access): the daily digest lists referrals waiting more than this many
 # days for first contact; retention erases identifiable fields this many months after closing.

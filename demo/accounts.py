@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from base64 import b32decode
 
-from activeportal.accounts import roles
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from activeportal.accounts import roles, two_factor
 from activeportal.accounts.models import User
 from districts.models import District, OfficerAssignment
 from referrals.models import ReferrerOrganisation
 
 DEMO_PASSWORD = "active-norfolk-demo"
+# The demo's authenticator key (base32, as an app takes it), published like the password: the
+# hub, manager and admin demo users sign in with a code from it (``manage.py demo_code``, or an
+# app given this key). Only with DEBUG on.
+DEMO_TOTP_KEY = "ACTIVEPORTALDEMOACTIVEPORTALDEMO"
+DEMO_DEVICE_NAME = "Demo authenticator"
 
 # (e-mail, role, what they do)
 DEMO_USERS = [
@@ -49,4 +58,21 @@ def load_demo_users(
         if role == roles.OFFICER:
             for name in OFFICER_DISTRICTS:
                 OfficerAssignment.objects.get_or_create(officer=user, district=districts[name])
+        if settings.DEBUG and two_factor.required_for(user):
+            demo_device_set(user)
     return DEMO_USERS
+
+
+def demo_device_key_hex() -> str:
+    return b32decode(DEMO_TOTP_KEY).hex()
+
+
+def demo_device_set(user: User) -> TOTPDevice:
+    """The user's one authenticator: the demo key (their recovery codes are left as they are)."""
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={"key": demo_device_key_hex(), "confirmed": True},
+    )
+    return device

@@ -269,13 +269,7 @@ def figures_mark_changed(*, years: Iterable[int], kind: str = DirtyYear.Kind.REF
 
 
 def _queue_refresh() -> None:
-    # Without a broker the task runs here, in the request that made the change: one pass, so
-    # the person's response never waits on other people's changes (the next change, or the
-    # next rebuild, takes in the marks that arrive meanwhile).
-    follow = not settings.CELERY_TASK_ALWAYS_EAGER
-    refresh_figures.apply_async(
-        kwargs={"follow": follow}, countdown=settings.REPORTS_REFRESH_DELAY_SECONDS
-    )
+    refresh_figures.apply_async(countdown=settings.REPORTS_REFRESH_DELAY_SECONDS)
 
 
 def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
@@ -410,29 +404,40 @@ def _advisory_unlock() -> None:
         logger.warning("figure build lock: the connection closed before the unlock")
 
 
-def figures_refresh(*, follow: bool = True) -> list[SnapshotBuild]:
-    """Rebuild the figures of the years changes have marked; returns the builds it made.
+def figures_refresh() -> list[SnapshotBuild]:
+    """Rebuild the figures of the years changes have marked; returns the builds it made (one,
+    or none when nothing was marked).
 
-    At most one runs at a time: another that finds the lock taken returns at once, and the one
-    running takes its marks in, for it loops while new marks arrive (``follow``, in a worker).
-    So changes in quick succession are built together, and running it twice builds once. The
-    last look for marks is made after letting the lock go, so a mark that came just as the lock
-    was released is never left waiting for the beat. Without ``follow`` (in a web request, when
-    there is no broker) it makes one pass over the marks it finds and returns.
+    At most one runs at a time: another that finds the lock taken returns at once, leaving the
+    marks to the one running or to the next. Marks that arrive while it builds are left for the
+    next refresh (``figures_refresh_due_in`` says when that may be), so however busy the day the
+    figures cost one refresh an interval, and a web request that runs it (no broker) returns.
     """
-    builds: list[SnapshotBuild] = []
-    while True:
-        with _build_lock(wait=False) as held:
-            if not held:
-                return builds
-            while marks := list(DirtyYear.objects.values_list("id", "year", "kind")):
-                build = _refresh(marks)
-                if build is not None:
-                    builds.append(build)
-                if not follow:
-                    return builds
-        if not DirtyYear.objects.exists():
-            return builds
+    with _build_lock(wait=False) as held:
+        if not held:
+            return []
+        marks = list(DirtyYear.objects.values_list("id", "year", "kind"))
+        build = _refresh(marks) if marks else None
+    return [build] if build is not None else []
+
+
+def figures_refresh_due_in() -> float:
+    """Seconds until the next refresh may start: refreshes begin at least
+    REPORTS_REFRESH_INTERVAL_SECONDS after the last one finished (0: now)."""
+    last = (
+        SnapshotBuild.objects.filter(reason=REFRESH_REASON)
+        .order_by("-pk")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return 0.0
+    since = (timezone.now() - last).total_seconds()
+    return max(0.0, settings.REPORTS_REFRESH_INTERVAL_SECONDS - since)
+
+
+def figures_marked() -> bool:
+    return DirtyYear.objects.exists()
 
 
 def _refresh(marks: list[tuple[int, int, str]]) -> SnapshotBuild | None:

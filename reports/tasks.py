@@ -12,8 +12,12 @@ that changes have marked, and the programme-to-date figures that follow from the
 
 from __future__ import annotations
 
+import math
+
 from celery import chord, shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -91,15 +95,38 @@ def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int
     return services.build_finish(build_id=build_id, fragments=fragments, counts=counts)
 
 
+REFRESH_LATER = "reports:refresh-later"
+
+
 @shared_task(name="reports.refresh_figures", **RETRY)
-def refresh_figures(follow: bool = True) -> int:
+def refresh_figures() -> int:
     """Queued a few seconds after a change commits, and every 30 s by Celery beat as a safety
-    net: rebuild the years changes have marked (one refresh at a time, coalescing the changes
-    that arrive meanwhile unless ``follow`` is false); returns how many refreshes it made (0:
-    nothing to do, or another is running and will take the marks in)."""
+    net: rebuild the years changes have marked; returns how many refreshes it made (0: nothing
+    to do, too soon after the last, or another is running).
+
+    On a worker, refreshes are REPORTS_REFRESH_INTERVAL_SECONDS apart: one asked for sooner
+    queues one for when it is due (once, however many changes ask), and so does one that leaves
+    marks that came while it built. Without a broker it runs in the request that made the
+    change, once, and leaves later marks to the next change or rebuild.
+    """
     from reports import services
 
-    return len(services.figures_refresh(follow=follow))
+    in_request = settings.CELERY_TASK_ALWAYS_EAGER
+    if not in_request:
+        wait = services.figures_refresh_due_in()
+        if wait > 0:
+            _refresh_later(wait)
+            return 0
+    builds = services.figures_refresh()
+    if not in_request and services.figures_marked():
+        _refresh_later(settings.REPORTS_REFRESH_INTERVAL_SECONDS)
+    return len(builds)
+
+
+def _refresh_later(wait: float) -> None:
+    seconds = max(1, math.ceil(wait))
+    if cache.add(REFRESH_LATER, True, timeout=seconds):
+        refresh_figures.apply_async(countdown=seconds)
 
 
 @shared_task(name="reports.nightly_rebuild", **RETRY)

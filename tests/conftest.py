@@ -84,6 +84,24 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def force_login_includes_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` stands for a whole sign-in, the two-factor code included, so
+    that tests of a page start where its users do. The two-factor steps themselves are tested
+    through the real pages (tests/accounts/test_two_factor.py, tests/e2e/test_two_factor.py)."""
+    from django.test import Client
+
+    from .signin import two_factor_passed
+
+    force_login = Client.force_login
+
+    def signed_in_with_code(self: Client, user: User, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        two_factor_passed(self)
+
+    monkeypatch.setattr(Client, "force_login", signed_in_with_code)
+
+
+@pytest.fixture(autouse=True)
 def quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["tests.conftest.QuickPBKDF2PasswordHasher"]
 

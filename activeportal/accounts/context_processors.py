@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from . import roles
+from . import roles, two_factor
 
 # (label, url name, roles that see it), in menu order.
 NAV_ITEMS = [
@@ -27,6 +27,9 @@ def navigation(request: HttpRequest) -> dict:
     base = {"PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME}
     if user is None or not user.is_authenticated:
         return {**base, "nav_items": []}
+    if two_factor.session_owes(request):
+        # Signed in with the password only: no way on until the code.
+        return {**base, "nav_items": [], "two_factor_owed": True}
     items = [
         {"label": label, "url": reverse(name), "active": False}
         for label, name, allowed in NAV_ITEMS

@@ -7,11 +7,13 @@ admin's form and its actions, the shell, a future page): a session must end whic
 from __future__ import annotations
 
 from .sessions import session_forget, session_start, user_sessions_end
+from .two_factor import session_on_sign_in
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
     if hasattr(request, "session"):
         session_start(request=request, user=user)
+        session_on_sign_in(request=request, user=user)
 
 
 def on_user_logged_out(sender, request, user, **kwargs) -> None:

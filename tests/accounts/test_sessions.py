@@ -10,12 +10,12 @@ from django.test import Client
 from django.utils import timezone
 
 from activeportal.accounts.models import UserSession
-from tests.factories import PASSWORD
 from tests.pages import form_of
+from tests.signin import sign_in
 
 
 def _sign_in(client, user) -> str:
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    response = sign_in(client, user)
     assert response.status_code == 302
     return client.session.session_key
 

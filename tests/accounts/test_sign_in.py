@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 HOMES = {
     "officer_breckland": "/districts/mine/",
@@ -17,9 +18,7 @@ HOMES = {
 @pytest.mark.parametrize(("person", "home"), HOMES.items())
 def test_each_role_signs_in_and_lands_on_its_home_page(client, request, person, home):
     user = request.getfixturevalue(person)
-    response = client.post(
-        "/accounts/login/", {"username": user.email, "password": PASSWORD}, follow=True
-    )
+    response = client.get(sign_in(client, user).url, follow=True)
     assert response.redirect_chain[-1][0] == home
     assert response.status_code == 200
     assert response.context["user"] == user

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.form_coverage import REGISTRY
+from tests.signin import authenticator_code, authenticator_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -126,9 +128,29 @@ def assert_accessible(page: Page) -> None:
 
 
 def sign_in(page: Page, live_server: LiveServer, email: str, password: str) -> None:
+    """Sign in as a person would: the password, then, for the roles that need two-factor sign-in,
+    a code from an authenticator app (one is set up for them first if they have none; setting
+    one up through its pages is tested in test_two_factor.py)."""
+    from activeportal.accounts import two_factor
+    from activeportal.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and two_factor.required_for(user):
+        authenticator_for(user)
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/accounts/two-factor/verify/" in page.url:
+        enter_code(page, email)
+
+
+def enter_code(page: Page, email: str) -> None:
+    """The second step of signing in: the code the person's app shows now."""
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user__email__iexact=email, confirmed=True)
+    page.get_by_label("Code").fill(authenticator_code(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()

@@ -40,6 +40,9 @@ def _test_database_url() -> str:
     )
 
 
+REFRESH_INTERVAL = 6  # seconds between the worker's figure refreshes (20 in production)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db: None) -> Iterator[str]:
     """Start `celery worker` as its own process on the test database; stop it afterwards."""
@@ -50,6 +53,7 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
         "DATABASE_URL": _test_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CONN_MAX_AGE": "0",
+        "REPORTS_REFRESH_INTERVAL_SECONDS": str(REFRESH_INTERVAL),
     }
     hostname = f"integration-{os.getpid()}@localhost"
     app.control.purge()

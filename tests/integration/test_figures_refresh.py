@@ -16,6 +16,7 @@ from reports import services
 from reports.models import DirtyYear, ImpactSnapshot, SnapshotBuild
 from tests.factories import FollowUpFactory, ReferralFactory, at, referral_data
 
+from .conftest import REFRESH_INTERVAL
 from .test_reports_worker import _wait_for
 
 DELAY = 2  # seconds a change's refresh waits
@@ -69,3 +70,25 @@ def test_two_changes_a_moment_apart_are_built_once_by_the_worker(
     assert latest.figures["to_date"]["referrals"] == 5
     assert latest.figures["transitions"]["matrix"]["inactive"]["active"] == 1
     assert ImpactSnapshot.objects.get(year=2023, district=None).figures["referrals"] == 4
+
+
+def test_changes_that_keep_coming_are_built_an_interval_apart(built, referrer_a, practice_a):
+    def submit():
+        referral_submit(
+            referrer=referrer_a,
+            organisation=practice_a,
+            data=referral_data(nhs_number=""),
+            submission_token=uuid.uuid4(),
+            submitted_at=at(2024, 2, 1),
+        )
+
+    refreshes = SnapshotBuild.objects.filter(reason=services.REFRESH_REASON).order_by("pk")
+    submit()
+    _wait_for(refreshes.exists, 60, "the first refresh")
+    submit()  # too soon for another: it is queued for when it is due, and built then
+    _wait_for(lambda: refreshes.count() == 2, 60, "the second refresh")
+    first, second = refreshes
+    gap = (second.finished_at - first.finished_at).total_seconds()
+    assert gap >= REFRESH_INTERVAL
+    assert not DirtyYear.objects.exists()
+    assert ImpactSnapshot.objects.get(year=2023, district=None).figures["referrals"] == 5

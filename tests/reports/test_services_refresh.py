@@ -8,9 +8,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_save
+from django.utils import timezone
 
 from funding import services as funding
 from funding.models import Allocation
@@ -263,13 +265,27 @@ def changes_keep_arriving():
     post_save.disconnect(another_change, sender=SnapshotBuild)
 
 
-def test_in_a_worker_the_refresh_takes_in_the_changes_that_arrive_while_it_builds(
+def test_a_refresh_leaves_the_changes_that_arrive_while_it_builds_to_the_next(
     history, hub_user, changes_keep_arriving
 ):
     changes_keep_arriving["cap"] = 3
     record_follow_up(hub_user, history)
-    assert len(services.figures_refresh()) == 4
-    assert not DirtyYear.objects.exists()
+    assert len(services.figures_refresh()) == 1
+    assert DirtyYear.objects.count() == 1
+    assert len(services.figures_refresh()) == 1
+
+
+def test_the_next_refresh_is_due_an_interval_after_the_last(history, hub_user, settings):
+    settings.REPORTS_REFRESH_INTERVAL_SECONDS = 20
+    assert services.figures_refresh_due_in() == 0
+    record_follow_up(hub_user, history)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        services.figures_refresh()
+        assert services.figures_refresh_due_in() == 20
+        clock.shift(15)
+        assert services.figures_refresh_due_in() == 5
+        clock.shift(6)
+        assert services.figures_refresh_due_in() == 0
 
 
 def test_without_a_broker_a_submission_returns_while_other_changes_keep_arriving(
@@ -285,7 +301,7 @@ def test_without_a_broker_a_submission_returns_while_other_changes_keep_arriving
     # One pass in the request; the change that arrived meanwhile waits for the next refresh.
     assert refreshes().count() == 1
     assert DirtyYear.objects.count() == 1
-    assert len(services.figures_refresh(follow=False)) == 1
+    assert len(services.figures_refresh()) == 1
 
 
 def test_before_any_figures_are_built_a_change_builds_nothing(breckland, referrer_a, practice_a):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from activeportal.lib.fy import fy_label
 from activeportal.lib.money import format_gbp
-from demo.accounts import DEMO_PASSWORD, load_demo_users
+from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY, load_demo_users
 from demo.districts import load_district_work, load_districts
 from demo.flow import load_current_flow
 from demo.funding import load_funding
@@ -59,3 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, role, description in users:
             self.stdout.write(f"  {role:<9} {email:<24} {description}")
+        if settings.DEBUG:
+            self.stdout.write(
+                "Two-factor sign-in (hub, manager, admin): the code from `python manage.py "
+                f"demo_code`, or from an authenticator app given the key {DEMO_TOTP_KEY}."
+            )
