@@ -7,7 +7,7 @@ numbers out of range, malformed dates, values no list offers and lists where one
 expected. Every answer must be below 500, and a refused post must leave every table of the
 portal's apps as it was. Filters get the same treatment through their GET parameters.
 
-The sign-in and account forms and the importers' file uploads are fuzzed elsewhere.
+The importers' file uploads are fuzzed elsewhere.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from activeportal.accounts.models import User
 from districts.models import District
 from referrals.models import FollowUp, PostcodeLookup, Status
 from tests.factories import (
+    PASSWORD,
     ActionItemFactory,
     ActivityOpportunityFactory,
     AllocationFactory,
@@ -40,6 +41,7 @@ from tests.factories import (
 )
 from tests.pages import PageForm, form_of
 from tests.referrals.nhs import fake_nhs_number
+from tests.signin import authenticator_for
 
 NASTY = [
     "\x00",
@@ -113,8 +115,10 @@ def _refused(client: Client, response: HttpResponse) -> bool:
     return any(m.level >= ERROR for m in get_messages(landing.wsgi_request))
 
 
-def fuzz(client: Client, form: PageForm, **valid: object) -> None:
-    """Post ``form`` filled in with ``valid``, one to three of its fields spoilt, 25 times."""
+def fuzz(client: Client, form: PageForm, *, refusals: bool = True, **valid: object) -> None:
+    """Post ``form`` filled in with ``valid``, one to three of its fields spoilt, 25 times.
+    Without ``refusals`` (the account forms, whose every outcome is a page of /accounts/) only
+    the status and the apps' tables are checked."""
     good = form.data(**valid)
     names = sorted((set(form.fields) | set(form.choices)) - {"csrfmiddlewaretoken"})
 
@@ -125,7 +129,9 @@ def fuzz(client: Client, form: PageForm, **valid: object) -> None:
         before = _row_counts()
         response = _send(client, form.method, form.action, data)
         assert response.status_code < 500
-        if form.method == "post" and _refused(client, response):
+        if not refusals:
+            assert _row_counts() == before, f"an account form wrote the apps' rows: {spoilt!r}"
+        elif form.method == "post" and _refused(client, response):
             assert _row_counts() == before, f"a refused post wrote rows: {spoilt!r}"
 
     _with_nul_in_each(send, names)()
@@ -295,6 +301,44 @@ def test_the_social_value_form(funding_manager: Client, built) -> None:
 
 def test_the_dashboard_query(funding_manager: Client, built) -> None:
     fuzz_query(funding_manager, "/reports/2024/", ["district", "year"])
+
+
+# Accounts ------------------------------------------------------------------------------------
+
+
+def test_the_sign_in_form(client: Client, manager: User) -> None:
+    form = form_of(client.get("/accounts/login/"), button="Sign in")
+    fuzz(client, form, refusals=False, username=manager.email, password="not-the-password")
+
+
+def test_the_password_forms(client: Client, manager: User) -> None:
+    form = form_of(client.get("/accounts/password_reset/"), button="Send the link")
+    fuzz(client, form, refusals=False, email=manager.email)
+    signed_in(client, manager)
+    form = form_of(client.get("/accounts/password_change/"), button="Change password")
+    fuzz(
+        client,
+        form,
+        refusals=False,
+        old_password=PASSWORD,
+        new_password1="Marsh harriers over Cley",
+        new_password2="Marsh harriers over Cley",
+    )
+
+
+def test_the_two_factor_code_forms(client: Client, manager: User, hub_user: User) -> None:
+    authenticator_for(manager)
+    form_of(client.get("/accounts/login/"), button="Sign in").submit(
+        client, username=manager.email, password=PASSWORD
+    )
+    form = form_of(client.get("/accounts/two-factor/verify/"), button="Continue")
+    fuzz(client, form, refusals=False, code="123456")
+    setup = Client()
+    form_of(setup.get("/accounts/login/"), button="Sign in").submit(
+        setup, username=hub_user.email, password=PASSWORD
+    )
+    form = form_of(setup.get("/accounts/two-factor/setup/"), button="Turn on two-factor sign-in")
+    fuzz(setup, form, refusals=False, code="123456")
 
 
 # Referral intake -----------------------------------------------------------------------------
