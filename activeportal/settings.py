@@ -460,6 +460,11 @@ CELERY_BEAT_SCHEDULE["referrals-retention"] = {
     "task": "referrals.retention",
     "schedule": crontab(hour=2, minute=30),
 }
+# Ended sessions, and the records of who signed in with them, are cleared nightly.
+CELERY_BEAT_SCHEDULE["accounts-sessions-clear"] = {
+    "task": "accounts.sessions_clear",
+    "schedule": crontab(hour=3, minute=10),
+}
 # Allocation files checked but never confirmed are deleted after a day, rows and all.
 CELERY_BEAT_SCHEDULE["funding-import-batches-purge"] = {
     "task": "funding.import_batches_purge",

@@ -44,6 +44,16 @@ def user_sessions_end(*, user: User) -> int:
     return len(keys)
 
 
+def sessions_clear() -> int:
+    """Remove ended sessions: those past their expiry from the session store, and the records
+    of sessions signed in longer ago than the absolute lifetime (SESSION_COOKIE_AGE), which have
+    ended whatever happened since. Returns how many records went."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    deleted, _ = UserSession.objects.filter(signed_in_at__lt=cutoff).delete()
+    return deleted
+
+
 class IdleTimeoutMiddleware:
     """Signs out a user who made no request for SESSION_IDLE_TIMEOUT_MINUTES."""
 

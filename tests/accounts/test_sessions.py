@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from activeportal.accounts import tasks
 from activeportal.accounts.models import UserSession
 from tests.pages import form_of
 from tests.signin import sign_in
@@ -95,3 +96,21 @@ def test_session_keys_stay_out_of_the_audit_trail(client, manager):
     key = _sign_in(client, manager)
     assert not LogEntry.objects.filter(changes_text__contains=key).exists()
     assert not LogEntry.objects.filter(content_type__model="usersession").exists()
+
+
+def test_ended_sessions_and_their_records_are_cleared_nightly(manager, settings):
+    settings.SESSION_COOKIE_AGE = 60 * 60
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        old = _sign_in(Client(), manager)
+        clock.shift(timedelta(minutes=50))
+        current = _sign_in(Client(), manager)
+        clock.shift(timedelta(minutes=20))
+        assert tasks.sessions_clear.delay().get() == 1
+    assert settings.CELERY_BEAT_SCHEDULE["accounts-sessions-clear"]["task"] == (
+        tasks.sessions_clear.name
+    )
+    assert not Session.objects.filter(session_key=old).exists()
+    assert not UserSession.objects.filter(session_key=old).exists()
+    assert Session.objects.filter(session_key=current).exists()
+    assert UserSession.objects.filter(session_key=current).exists()
