@@ -26,11 +26,12 @@ class _Keeper(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.records: list[logging.LogRecord] = []
-        self._seen: set[int] = set()
+        self.tests: dict[int, str] = {}  # id(record) -> the test that was running
+        self.test = "(outside a test)"
 
     def emit(self, record: logging.LogRecord) -> None:
-        if id(record) not in self._seen:  # a record reaches each logger it passes through
-            self._seen.add(id(record))
+        if id(record) not in self.tests:  # a record reaches each logger it passes through
+            self.tests[id(record)] = self.test
             self.records.append(record)
 
 
@@ -61,7 +62,9 @@ def identifiers(
     found = set()
     if nhs_number:
         found |= {nhs_number, f"{nhs_number[:3]} {nhs_number[3:6]} {nhs_number[6:]}"}
-    if first_name and last_name:
+    # Names too short to pick anyone out ("d" and "in", which hypothesis may try, are in
+    # "succeeded in") are left out.
+    if len(first_name.strip()) >= 2 and len(last_name.strip()) >= 2:
         found.add(f"{first_name} {last_name}")
     if birth:
         found |= {birth.isoformat(), f"{birth:%d/%m/%Y}", f"{birth.day} {birth:%b %Y}"}
@@ -69,16 +72,29 @@ def identifiers(
 
 
 def findings() -> list[str]:
-    """Where a kept record holds a noted identifier: the logger and the record's place."""
+    """Where a record of the run holds a noted identifier: the logger, the record's place, the
+    test that was running and the message with the identifiers blanked out."""
+    return findings_in(_keeper.records)
+
+
+def findings_in(records: list[logging.LogRecord]) -> list[str]:
+    """``findings`` among ``records``."""
     wanted = set().union(*_people.values()) if _people else set()
     if not wanted:
         return []
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True)))
-    return [
-        f"{record.name} ({record.pathname}:{record.lineno}): {record.levelname} record"
-        for record in _keeper.records
-        if pattern.search(record_text(record))
-    ]
+    # Whole words only: a number or name inside a longer one is not that person's.
+    alternatives = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    found = []
+    for record in records:
+        text = record_text(record)
+        if pattern.search(text):
+            blanked = pattern.sub("[identifier]", text)[:300]
+            found.append(
+                f"{record.name} ({record.pathname}:{record.lineno}): {record.levelname} record"
+                f" in {_keeper.tests.get(id(record), '(not kept)')}\n    {blanked!r}"
+            )
+    return found
 
 
 def _note_referral(sender, instance, **kwargs) -> None:
@@ -106,6 +122,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    _keeper.test = item.nodeid
     _attach()
 
 
