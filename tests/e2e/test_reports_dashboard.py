@@ -50,6 +50,21 @@ def test_a_manager_rebuilds_and_sees_the_new_figures(page, live_server, manager,
     page.get_by_role("link", name="See the updated figures").click()
     expect(page.get_by_role("group", name="Referrals", exact=True)).to_contain_text("17")
     expect(page.get_by_text("The data have not changed since")).to_be_visible()
+    rebuilt = page.get_by_text(
+        re.compile(r"Figures last rebuilt on \d{1,2} \w{3} \d{4} at \d\d:\d\d")
+    )
+    expect(rebuilt).to_be_visible()
+    expect(rebuilt).not_to_contain_text("no change since")  # the rebuild changed the figures
+    assert_accessible(page)
+
+    # A rebuild with nothing new says when the figures last changed, not only when it ran.
+    page.get_by_role("button", name="Rebuild now").click()
+    expect(progress).to_have_attribute("aria-valuenow", "100", timeout=30_000)
+    expect(page.get_by_role("status").filter(has_text="Rebuild finished")).to_contain_text(
+        re.compile(r"Figures rebuilt on .*: no change since \d{1,2} \w{3} \d{4} at \d\d:\d\d")
+    )
+    page.get_by_role("link", name="See the updated figures").click()
+    expect(rebuilt).to_contain_text("no change since")
     assert_accessible(page)
 
 
