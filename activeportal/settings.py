@@ -264,6 +264,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         ],
     },
     {"model": "otp_static.statictoken", "mask_fields": ["token"]},
+    {"model": "reports.reportlogo", "exclude_fields": ["image"]},
 )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

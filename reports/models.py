@@ -270,3 +270,51 @@ class YearReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} read {self.read_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReportNarrative(models.Model):
+    """What a manager writes about one section of a year's impact report, shown above that
+    section on the report and on the partnership's dashboard for the year."""
+
+    class Section(models.TextChoices):
+        KEY = "key", "Key statistics"
+        DISTRICTS = "districts", "District-level data"
+        PATHWAYS = "pathways", "Pathways"
+        OUTCOMES = "outcomes", "Outcomes"
+        SOCIAL_VALUE = "social_value", "Social value"
+        STORIES = "stories", "Case studies and testimonials"
+
+    TEXT_MAX_LENGTH = 2000
+
+    year = models.PositiveSmallIntegerField(help_text="Financial year starting 1 April.")
+    section = models.CharField(max_length=20, choices=Section.choices)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "section"], name="report_narrative_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.get_section_display()}"
+
+
+class ReportLogo(models.Model):
+    """The partnership's logo on its impact report: one row, the image kept in the database
+    so that every web process serves it without shared file storage."""
+
+    MAX_BYTES = 512 * 1024
+
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Logo ({self.content_type}, {len(self.image):,} bytes)"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from activeportal.accounts.models import User
@@ -15,7 +16,7 @@ from activeportal.lib.suppression import Disclosure
 from districts.models import District
 
 from . import tables
-from .models import ImpactSnapshot, SnapshotBuild, SocialValueModel
+from .models import ImpactSnapshot, ReportLogo, ReportNarrative, SnapshotBuild, SocialValueModel
 
 
 def disclosure_for(user: User | None, *, below_partnership: bool) -> Disclosure:
@@ -182,3 +183,24 @@ def public_impact_figures(year: int) -> dict[str, Any] | None:
         },
         "model_version": figures["model"]["version"],
     }
+
+
+def report_narratives(year: int) -> dict[str, str]:
+    """What managers wrote about each section of ``year``'s report, by section key."""
+    return dict(ReportNarrative.objects.filter(year=year).values_list("section", "text"))
+
+
+def report_narratives_stamp(year: int) -> str:
+    """Changes whenever ``year``'s words change: part of the cached figures' key."""
+    latest = ReportNarrative.objects.filter(year=year).aggregate(
+        count=Count("pk"), latest=Max("updated_at")
+    )
+    return f"{latest['count']}:{latest['latest'].isoformat() if latest['latest'] else ''}"
+
+
+def report_logo() -> ReportLogo | None:
+    return ReportLogo.objects.order_by("pk").first()
+
+
+def report_logo_exists() -> bool:
+    return ReportLogo.objects.exists()

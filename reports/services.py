@@ -31,6 +31,8 @@ from . import inputs, statistics
 from .models import (
     DirtyYear,
     ImpactSnapshot,
+    ReportLogo,
+    ReportNarrative,
     SnapshotBuild,
     SnapshotBuildJob,
     SocialValueModel,
@@ -658,3 +660,34 @@ def social_value_model_make_current(*, model: SocialValueModel) -> SocialValueMo
         SocialValueModel.objects.filter(pk=model.pk).update(is_current=True)
     model.refresh_from_db()
     return model
+
+
+def report_narratives_save(*, year: int, texts: dict[str, str], user: User) -> int:
+    """Keep the manager's words for each section of ``year``'s report (an empty text removes
+    that section's); return how many sections have words."""
+    with transaction.atomic():
+        for section, text in texts.items():
+            text = text.strip()
+            if not text:
+                ReportNarrative.objects.filter(year=year, section=section).delete()
+                continue
+            narrative = ReportNarrative.objects.filter(year=year, section=section).first()
+            if narrative is None:
+                narrative = ReportNarrative(year=year, section=section)
+            elif narrative.text == text:
+                continue
+            narrative.text, narrative.updated_by = text, user
+            full_clean_or_raise(narrative, ReportsError, validate_unique=False)
+            narrative.save()
+    return ReportNarrative.objects.filter(year=year).count()
+
+
+def report_logo_set(*, image: bytes, content_type: str, user: User) -> ReportLogo:
+    """The partnership's logo, replacing any before."""
+    with transaction.atomic():
+        ReportLogo.objects.all().delete()
+        return ReportLogo.objects.create(image=image, content_type=content_type, uploaded_by=user)
+
+
+def report_logo_remove() -> None:
+    ReportLogo.objects.all().delete()

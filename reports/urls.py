@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.impact_index, name="index"),
     path("<int:year>/", views.impact_dashboard, name="dashboard"),
     path("<int:year>/report/", views.impact_report, name="report"),
+    path("<int:year>/report/words/", views.report_narratives_edit, name="report-words"),
+    path("logo/", views.report_logo, name="logo"),
+    path("logo/edit/", views.report_logo_edit, name="logo-edit"),
     path(
         "<int:year>/download/<slug:table>.<str:fmt>",
         views.impact_download,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from activeportal.accounts.roles import MANAGER, role_required
 from activeportal.lib.charts import CHART_HTML_VERSION
-from activeportal.lib.errors import message_call
+from activeportal.lib.errors import form_call, message_call
 from activeportal.lib.export import CONTENT_TYPES, Kind, table_download
 from activeportal.lib.fy import fy_is_running, fy_label, fy_title
 from activeportal.lib.http import AuthenticatedHttpRequest, safe_next
@@ -20,8 +20,8 @@ from activeportal.lib.suppression import rule_text
 from districts.models import CaseStudy, District, Testimonial
 
 from . import charts, selectors, services, tables
-from .forms import PARAMETER_FIELDS, SocialValueModelForm
-from .models import ImpactSnapshot, SnapshotBuild, SocialValueModel
+from .forms import PARAMETER_FIELDS, ReportLogoForm, ReportNarrativeForm, SocialValueModelForm
+from .models import ImpactSnapshot, ReportNarrative, SnapshotBuild, SocialValueModel
 
 
 def _district(request: AuthenticatedHttpRequest) -> District | None:
@@ -95,13 +95,19 @@ def _figures_html(
     below = snapshot.district_id is not None
     exact = selectors.disclosure_for(request.user, below_partnership=below).exact
     built = snapshot.built_at.isoformat()
-    key = f"reports:figures:{CHART_HTML_VERSION}:{template}:{snapshot.pk}:{built}:{int(exact)}"
+    # The managers' words are the partnership's, for the year: not on a district's page.
+    words = "" if below else selectors.report_narratives_stamp(snapshot.year)
+    key = (
+        f"reports:figures:{CHART_HTML_VERSION}:{template}:{snapshot.pk}:{built}:{int(exact)}"
+        f":{words}"
+    )
     html = cache.get(key)
     if html is None:
         context = {
             "year": snapshot.year,
             "district": snapshot.district,
             "snapshot": snapshot,
+            "narratives": {} if below else selectors.report_narratives(snapshot.year),
             **_snapshot_context(request, snapshot),
         }
         html = render_to_string(template, context)
@@ -147,8 +153,66 @@ def impact_report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
         "districts_exact": selectors.disclosure_for(request.user, below_partnership=True).exact,
         "stories": _published_stories(year),
         "figures_html": _figures_html(request, snapshot, "reports/_report_figures.html"),
+        "stories_words": selectors.report_narratives(year).get(ReportNarrative.Section.STORIES),
+        "has_logo": selectors.report_logo_exists(),
     }
     return render(request, "reports/report.html", context)
+
+
+@role_required(MANAGER)
+def report_narratives_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """A manager writes, for each section of the year's report, what the figures mean."""
+    if selectors.snapshot_get(year=year) is None:
+        raise Http404("No figures have been built for this year.")
+    form = ReportNarrativeForm(request.POST or None, initial=selectors.report_narratives(year))
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        saved = form_call(
+            form,
+            services.report_narratives_save,
+            year=year,
+            texts=form.cleaned_data,
+            user=request.user,
+        )
+    if saved is not None:
+        messages.success(request, f"The report's words for {fy_label(year)} are saved.")
+        return redirect("reports:report", year=year)
+    return render(
+        request,
+        "reports/report_narratives_form.html",
+        {"form": form, "year": year, "year_title": fy_title(year)},
+    )
+
+
+@role_required(MANAGER)
+def report_logo_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload, replace or remove the logo at the top of the impact report."""
+    form = ReportLogoForm(request.POST or None, request.FILES or None)
+    back = safe_next(request, reverse("reports:index"))
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("logo"):
+            image, content_type = form.cleaned_data["logo"]
+            services.report_logo_set(image=image, content_type=content_type, user=request.user)
+            messages.success(request, "The logo is saved: the impact report shows it.")
+        else:
+            services.report_logo_remove()
+            messages.success(request, "The logo is removed.")
+        return redirect(back)
+    return render(
+        request,
+        "reports/report_logo_form.html",
+        {"form": form, "has_logo": selectors.report_logo_exists(), "next": back},
+    )
+
+
+def report_logo(request) -> HttpResponse:
+    """The partnership's logo (public: it is on its printed report)."""
+    logo = selectors.report_logo()
+    if logo is None:
+        raise Http404("No logo has been uploaded.")
+    response = HttpResponse(bytes(logo.image), content_type=logo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _published_stories(year: int) -> dict:

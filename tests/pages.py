@@ -45,6 +45,8 @@ class PageForm:
                 raise AssertionError(f"the form does not render a field named {name!r}")
             if value is None or value is False:
                 sent[name] = []
+            elif hasattr(value, "read"):  # a file chosen for a file input
+                sent[name] = [value]  # type: ignore[list-item]
             elif value is True:
                 options = self.choices.get(name) or ["on"]
                 sent[name] = [options[0]]

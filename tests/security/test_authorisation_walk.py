@@ -424,6 +424,18 @@ PAGES: dict[str, Page] = {
         get="L 403 403 403 403 200 200",
         post="L 403 403 403 403 200 200",
     ),
+    "reports:report-words": Page(
+        lambda w, side: {"year": 2024},
+        get="L 403 403 403 403 200 200",
+        post="L 403 403 403 403 302 302",
+    ),
+    "reports:logo-edit": Page(
+        none, get="L 403 403 403 403 200 200", post="L 403 403 403 403 200 200"
+    ),
+    # Public, as the printed report is; the walk's world has no logo.
+    "reports:logo": Page(
+        none, get="404 404 404 404 404 404 404", post="404 404 404 404 404 404 404"
+    ),
     "reports:rebuild": Page(
         none, get="L 403 403 403 403 405 405", post="L 403 403 403 403 302 302"
     ),

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from activeportal.accounts.models import User
 from districts.models import District
 from referrals.models import FollowUp, PostcodeLookup, Status
+from reports.services import report_logo_set
 from tests.factories import (
     PASSWORD,
     ActionItemFactory,
@@ -297,6 +298,17 @@ def test_the_social_value_form(funding_manager: Client, built) -> None:
     copied = funding_manager.post(f"/reports/social-value/{built.pk}/copy/")
     assert copied.status_code == 302
     fuzz(funding_manager, form_of(funding_manager.get(copied["Location"])))
+
+
+def test_the_report_forms(funding_manager: Client, manager: User, built) -> None:
+    form = form_of(
+        funding_manager.get("/reports/2024/report/words/"), button="Save the report's words"
+    )
+    fuzz(funding_manager, form, key="A good year.")
+    # With a logo, the page offers to remove it too.
+    report_logo_set(image=b"\x89PNG\r\n\x1a\n", content_type="image/png", user=manager)
+    form = form_of(funding_manager.get("/reports/logo/edit/"), button="Save the logo")
+    fuzz(funding_manager, form, remove=True)
 
 
 def test_the_dashboard_query(funding_manager: Client, built) -> None:

@@ -178,6 +178,9 @@ def _pages(world: dict[str, str]) -> dict[str, tuple[str, str]]:
         "reports:index": ("manager", "/reports/"),
         "reports:dashboard": ("manager", "/reports/2024/"),
         "reports:report": ("manager", "/reports/2024/report/"),
+        "reports:report-words": ("manager", "/reports/2024/report/words/"),
+        "reports:logo-edit": ("manager", "/reports/logo/edit/"),
+        "reports:logo": ("manager", "/reports/logo/"),  # public, and cacheable when anonymous
         "reports:download": ("manager", "/reports/2024/download/months.csv"),
         "reports:rebuild": ("manager", "/reports/rebuild/"),
         "reports:build-status": ("manager", f"/reports/builds/{w['build']}/"),
