@@ -92,9 +92,12 @@ def page(page: Page, live_server: LiveServer, request: pytest.FixtureRequest) ->
     visited: list[str] = []
     page.on("load", lambda p: visited.append(p.url))
     _scanned[id(page)] = set()
+    _axe_routed.discard(id(page))
     yield page
     if not page.is_closed():
         page.wait_for_timeout(1)  # lets Playwright hand over the last submits it was told of
+    # A later test's page may get this one's id(): it must be routed and scanned afresh.
+    _axe_routed.discard(id(page))
     unscanned = sorted(set(visited) - _scanned.pop(id(page)))
     assert not unscanned, f"pages visited without an accessibility scan: {unscanned}"
 
