@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from activeportal.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from activeportal.lib.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / "local"  # git-ignored: the SQLite file and other local state
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "activeportal.accounts",
     "activeportal.health",
+    "activeportal.outbox",
     "activeportal.audit",
     "activeportal.pages",
     "districts",
@@ -367,7 +368,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With acks_late, a task whose worker died is handed out again after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# No request waits on a broker that is away: publishing gives up at once (the outbox sends
+# later), connecting gives up after CELERY_BROKER_TIMEOUT seconds, and results are kept only
+# for the tasks that need them (a rebuild's chord), so sending a task does not subscribe to
+# the result backend.
+CELERY_BROKER_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 1.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 5.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_timeout": 5.0,  # above the worker's 1 s BRPOP
+    # Getting a channel to publish on: one quick second try, not kombu's 2 s steps.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_timeout": 5.0,
+}
 
 # Request lines are logged without their query strings (a search's query can hold an NHS
 # number): runserver's through QueryStringsOff, gunicorn's by gunicorn.conf.py.
@@ -423,6 +447,30 @@ CELERY_BEAT_SCHEDULE["reports-refresh-figures"] = {
     "task": "reports.refresh_figures",
     "schedule": 30.0,
 }
+
+# Follow-on work (activeportal/outbox): the relay sends what the broker did not take every
+# OUTBOX_RELAY_SECONDS, sends again what was sent OUTBOX_RESEND_AFTER_SECONDS ago and never ran
+# (the broker lost it), and a process that failed to reach the broker waits
+# OUTBOX_BROKER_BACKOFF_SECONDS before trying again itself. Done work is kept OUTBOX_KEEP_DAYS.
+OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 5)
+OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 600)
+OUTBOX_BROKER_BACKOFF_SECONDS = env_int("OUTBOX_BROKER_BACKOFF_SECONDS", 10)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
+# /healthz answers 503 when follow-on work has waited longer than this (seconds).
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.relay",
+    "schedule": float(OUTBOX_RELAY_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "outbox.purge",
+    "schedule": crontab(hour=3, minute=25),
+}
+
+# A rebuild queued or running longer than this (seconds) is marked failed, with the reason, by
+# a beat task every minute; until then asking for another returns the one in progress.
+REPORTS_BUILD_TIME_LIMIT_SECONDS = env_int("REPORTS_BUILD_TIME_LIMIT_SECONDS", 900)
+CELERY_BEAT_SCHEDULE["reports-builds-reap"] = {"task": "reports.builds_reap", "schedule": 60.0}
 
 # Load tests only: /bench/ping/, a bare view giving the framework's floor under the same load.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from activeportal.accounts.models import User
 from activeportal.lib.changes import Change
 from activeportal.lib.errors import DomainError, full_clean_or_raise
+from activeportal.outbox.services import outbox_add, publish_quietly
 from districts.models import District
 from funding.models import Allocation, FundingStream
 from referrals.models import FollowUp, Referral
@@ -39,7 +40,7 @@ from .models import (
     YearReading,
 )
 from .social_value import Parameters, social_value
-from .tasks import rebuild_all, refresh_figures
+from .tasks import refresh_figures
 
 logger = logging.getLogger(__name__)
 
@@ -271,16 +272,63 @@ def figures_mark_changed(*, years: Iterable[int], kind: str = DirtyYear.Kind.REF
 
 
 def _queue_refresh() -> None:
-    refresh_figures.apply_async(countdown=settings.REPORTS_REFRESH_DELAY_SECONDS)
+    # The marks are the refresh's record: if the broker is away, the beat's refresh takes them.
+    publish_quietly(
+        lambda: refresh_figures.apply_async(countdown=settings.REPORTS_REFRESH_DELAY_SECONDS),
+        "the figures' refresh",
+    )
+
+
+def build_in_progress() -> SnapshotBuild | None:
+    """The rebuild queued or running now, unless it has outlived its time limit."""
+    limit = timezone.now() - timedelta(seconds=settings.REPORTS_BUILD_TIME_LIMIT_SECONDS)
+    return (
+        SnapshotBuild.objects.filter(
+            state__in=[SnapshotBuild.State.QUEUED, SnapshotBuild.State.RUNNING],
+            created_at__gte=limit,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+BUILD_STUCK_ERROR = (
+    "it did not finish within {minutes} minutes (a worker may have stopped, or the broker "
+    "been away)"
+)
+
+
+def builds_reap() -> int:
+    """Mark failed, with the reason, every rebuild queued or running longer than
+    REPORTS_BUILD_TIME_LIMIT_SECONDS; returns how many. The figures stay those of the last good
+    build, and the next "Rebuild now" starts afresh."""
+    seconds = settings.REPORTS_BUILD_TIME_LIMIT_SECONDS
+    limit = timezone.now() - timedelta(seconds=seconds)
+    stuck = SnapshotBuild.objects.filter(
+        state__in=[SnapshotBuild.State.QUEUED, SnapshotBuild.State.RUNNING], created_at__lt=limit
+    )
+    return stuck.update(
+        state=SnapshotBuild.State.FAILED,
+        error=BUILD_STUCK_ERROR.format(minutes=max(1, round(seconds / 60))),
+        finished_at=timezone.now(),
+    )
 
 
 def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
-    """Record a rebuild of every year and scope and queue it once this transaction commits."""
+    """Record a rebuild of every year and scope and queue it once this transaction commits;
+    while one is queued or running, that one (asking again does not start a second)."""
     with transaction.atomic():
+        running = build_in_progress()
+        if running is not None:
+            return running
         build = SnapshotBuild.objects.create(
             requested_by=user, reason=reason, model=current_model()
         )
-        rebuild_all.delay_on_commit(build.pk)
+        outbox_add(
+            task="reports.rebuild_all",
+            key=f"reports.rebuild:{build.pk}",
+            kwargs={"build_id": build.pk},
+        )
     return build
 
 

@@ -20,6 +20,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
+from activeportal.outbox.services import once_per_slot
+from activeportal.outbox.tasks import OutboxTask, outbox_task
+
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY = {
     "acks_late": True,
@@ -53,7 +56,7 @@ class RebuildTask(DjangoTask):
             services.build_failed(build_id=build_id, error=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(name="reports.build_snapshot", base=BuildTask, **RETRY)
+@shared_task(name="reports.build_snapshot", base=BuildTask, ignore_result=False, **RETRY)
 def build_snapshot(
     year: int, district_id: int | None, model_id: int, job_id: int | None = None
 ) -> int:
@@ -66,7 +69,11 @@ def build_snapshot(
     return snapshot.pk
 
 
-@shared_task(name="reports.rebuild_all", base=RebuildTask, **RETRY)
+class RebuildStart(OutboxTask, RebuildTask):
+    """A rebuild's first task, sent through the outbox with the build's own row."""
+
+
+@outbox_task(name="reports.rebuild_all", base=RebuildStart, acks_late=True)
 def rebuild_all(build_id: int) -> int:
     """Plan a rebuild of every year and scope and start its chord; returns how many years."""
     from reports import services
@@ -79,7 +86,8 @@ def rebuild_all(build_id: int) -> int:
     return len(years)
 
 
-@shared_task(name="reports.rebuild_read_year", base=RebuildTask, **RETRY)
+# The chord's tasks keep their results: the last one reads the others'.
+@shared_task(name="reports.rebuild_read_year", base=RebuildTask, ignore_result=False, **RETRY)
 def rebuild_read_year(*, build_id: int, year: int) -> dict:
     """One year of a rebuild: what its referrals add to every snapshot."""
     from reports import services
@@ -87,7 +95,7 @@ def rebuild_read_year(*, build_id: int, year: int) -> dict:
     return services.build_read_year(build_id=build_id, year=year)
 
 
-@shared_task(name="reports.rebuild_finish", base=RebuildTask, **RETRY)
+@shared_task(name="reports.rebuild_finish", base=RebuildTask, ignore_result=False, **RETRY)
 def rebuild_finish(fragments: list[dict], *, build_id: int, counts: dict) -> int:
     """The end of a rebuild: add up the years and write every snapshot; returns how many."""
     from reports import services
@@ -134,4 +142,15 @@ def nightly_rebuild() -> int:
     """Celery beat, every night: rebuild every snapshot with the current model."""
     from reports import services
 
-    return services.rebuild_start(reason="nightly").pk
+    # A second beat sends it too: the first to claim tonight's slot runs it.
+    return once_per_slot(
+        "reports.nightly_rebuild", lambda: services.rebuild_start(reason="nightly").pk
+    )
+
+
+@shared_task(name="reports.builds_reap", ignore_result=True)
+def builds_reap() -> int:
+    """Celery beat, every minute: mark failed the rebuilds that outlived their time limit."""
+    from reports import services
+
+    return services.builds_reap()

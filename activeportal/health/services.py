@@ -36,3 +36,15 @@ def broker_state(broker_url: str) -> str:
     except Exception as exc:  # kombu raises many kinds; all mean "unreachable"
         return f"error: {type(exc).__name__}"
     return "ok"
+
+
+def redis_eviction_policy(url: str) -> str:
+    """Redis' ``maxmemory-policy`` at ``url`` ('noeviction' is the only safe one for a broker:
+    any other lets Redis drop queued tasks when it is full), or 'unknown'."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+        return str(client.config_get("maxmemory-policy").get("maxmemory-policy", "unknown"))
+    except Exception:  # a managed Redis may refuse CONFIG; an absent one cannot answer
+        return "unknown"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from activeportal.audit.erasure import audit_entries_erase
 from activeportal.lib.changes import Change, data_changed_announce
 from activeportal.lib.errors import DomainError, full_clean_or_raise
+from activeportal.outbox.services import outbox_add
 from referrals.models import (
     CLOSED_STATUSES,
     FOLLOW_UP_SCHEDULE,
@@ -36,7 +37,6 @@ from referrals.models import (
     StatusChange,
 )
 from referrals.moves import StaleReferral, status_move_record
-from referrals.tasks import referral_notify_referrer
 
 if TYPE_CHECKING:
     from activeportal.accounts.models import User
@@ -161,7 +161,11 @@ def _move(
     if to_status == S.ACTIVE:
         follow_ups_schedule(referral=referral, activated_on=timezone.localdate(change.changed_at))
     if to_status in NOTIFY_REFERRER_ON and referral.referrer_id:
-        referral_notify_referrer.delay_on_commit(referral.pk, to_status)
+        outbox_add(
+            task="referrals.notify_referrer",
+            key=f"referrals.notify_referrer:{change.pk}",
+            kwargs={"referral_id": referral.pk, "status": to_status},
+        )
 
 
 def referral_move(

@@ -42,3 +42,30 @@ def test_the_heartbeat_task_records_the_worker_and_healthz_shows_it(client):
 @pytest.mark.django_db
 def test_healthz_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_outbox_and_is_503_when_work_has_waited_too_long(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from activeportal.outbox.models import OutboxMessage
+
+    settings.OUTBOX_STALE_SECONDS = 300
+    OutboxMessage.objects.create(
+        key="waiting", task="outbox.purge", created_at=timezone.now() - timedelta(seconds=30)
+    )
+    body = json.loads(client.get("/healthz").content)
+    assert body["outbox"] == {"waiting": 1, "failed": 0, "oldest_seconds": 30}
+    assert body["status"] == "ok"
+
+    OutboxMessage.objects.create(
+        key="stuck", task="outbox.purge", created_at=timezone.now() - timedelta(minutes=10)
+    )
+    OutboxMessage.objects.create(key="failed", task="outbox.purge", state="failed")
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["reasons"] == ["follow-on work has waited 600 s: no worker or relay is taking it"]
+    assert body["warnings"][0] == "1 follow-on task(s) failed: an admin may retry them"

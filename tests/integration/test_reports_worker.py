@@ -11,6 +11,7 @@ import time
 import pytest
 from django.db import connection
 
+from activeportal.outbox.models import OutboxMessage
 from reports import services, tasks
 from reports.models import ImpactSnapshot, SnapshotBuild, SnapshotBuildJob
 from tests.factories import FollowUpFactory, ReferralFactory, at
@@ -36,10 +37,9 @@ def test_a_real_worker_builds_a_snapshot(celery_worker_process):
 
 
 def test_a_real_worker_rebuilds_every_snapshot_through_the_chord(celery_worker_process):
-    model = _some_referrals()
+    _some_referrals()
     ReferralFactory(statistical=True, submitted_at=at(2023, 6, 1))
-    build = SnapshotBuild.objects.create(reason="manual", model=model)
-    assert tasks.rebuild_all.delay(build.pk).get(timeout=60) == 2  # 2023-24 and 2024-25
+    build = services.rebuild_start(reason="manual")  # through the outbox, on commit
 
     def finished():
         build.refresh_from_db()
@@ -50,6 +50,8 @@ def test_a_real_worker_rebuilds_every_snapshot_through_the_chord(celery_worker_p
     assert partnership.figures["referrals"] == 20
     assert partnership.figures["to_date"]["referrals"] == 21
     assert not build.jobs.filter(done=False).exists()
+    assert set(build.jobs.values_list("year", flat=True)) == {2023, 2024}
+    assert OutboxMessage.objects.get(key=f"reports.rebuild:{build.pk}").state == "done"
 
 
 def _start_worker(name: str, **extra_env: str) -> subprocess.Popen:

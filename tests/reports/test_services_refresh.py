@@ -249,6 +249,24 @@ def test_a_rebuild_that_read_before_a_refresh_does_not_write_older_figures(histo
     assert partnership(2024).figures["transitions"]["people"] == 1
 
 
+def test_a_rebuilds_last_task_run_again_after_a_newer_rebuild_leaves_the_newer_figures(
+    history, hub_user
+):
+    """A worker killed in ``rebuild_finish``: its task is handed out again an hour later
+    (the visibility timeout), after a newer rebuild has written newer figures."""
+    old = SnapshotBuild.objects.create(reason="nightly", model=services.current_model())
+    counts = services.data_fingerprint()
+    years = services.build_years(build_id=old.pk)
+    read_before = [services.build_read_year(build_id=old.pk, year=year) for year in years]
+    record_follow_up(hub_user, history)
+    newer = SnapshotBuild.objects.create(reason="manual", model=services.current_model())
+    services.build_run(build_id=newer.pk)
+    assert partnership(2024).figures["transitions"]["people"] == 1
+
+    services.build_finish(build_id=old.pk, fragments=read_before, counts=counts)
+    assert partnership(2024).figures["transitions"]["people"] == 1  # not the older 0
+
+
 @pytest.fixture
 def changes_keep_arriving():
     """Another change is marked as each refresh finishes, as on a busy day, up to ``cap``."""

@@ -518,6 +518,8 @@ ADMIN_MODELS = (
     "otp_static.staticdevice",
     "accounts.user",
     "health.workerheartbeat",
+    "outbox.outboxmessage",
+    "outbox.jobrun",
     "districts.district",
     "districts.officerassignment",
     "districts.partner",
@@ -542,6 +544,8 @@ ADMIN_EXCEPTIONS = {
     "admin:axes_accesslog_add": "403 403",
     "admin:axes_accessfailurelog_add": "403 403",
     "admin:funding_importbatch_add": "403 403",
+    "admin:outbox_outboxmessage_add": "403 403",
+    "admin:outbox_jobrun_add": "403 403",
     "admin:auditlog_logentry_add": "403 403",
     "admin:auditlog_logentry_change": "ok 403",
     "admin:auditlog_logentry_delete": "403 403",
@@ -819,6 +823,8 @@ def _admin_objects(w: World) -> None:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from activeportal.outbox.models import JobRun, OutboxMessage
+
     admin = w.people["admin"]["A"]
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     made = {
@@ -845,6 +851,10 @@ def _admin_objects(w: World) -> None:
         "health.workerheartbeat": WorkerHeartbeat.objects.create(
             seen_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
         ),
+        "outbox.outboxmessage": OutboxMessage.objects.create(
+            key="walk", task="outbox.purge", state=OutboxMessage.State.FAILED, error="walk"
+        ),
+        "outbox.jobrun": JobRun.objects.create(job="walk", slot="2025-01-01"),
         "auth.group": Group.objects.get(name=roles.OFFICER),
         "accounts.user": w.people["no role"]["A"],
         "districts.officerassignment": OfficerAssignment.objects.first(),
