@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format worker beat bench synthetic demo-code clean
+.PHONY: help install run test lint format worker beat bench synthetic demo-code backup restore clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST)"
@@ -16,6 +16,8 @@ help:
 	@echo "             (needs DATABASE_URL: PostgreSQL; BENCH_RAMP, BENCH_DURATION a step)"
 	@echo "make synthetic REFERRALS=1000000 SEED=1  append synthetic data for load tests"
 	@echo "make demo-code  the demo users' two-factor code (DEBUG only)"
+	@echo "make backup  pg_dump the DATABASE_URL database to backups/ (or BACKUP=file)"
+	@echo "make restore BACKUP=file  restore it into DATABASE_URL (CONFIRM=yes to replace tables)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +62,13 @@ SEED ?= 1
 
 synthetic: install
 	$(PY) manage.py generate_synthetic --referrals $(REFERRALS) --seed $(SEED)
+
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP),--to $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=backups/….dump"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) $(if $(filter yes,$(CONFIRM)),--yes)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

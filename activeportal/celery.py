@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 
 from celery import Celery
 from celery.signals import worker_ready
@@ -33,3 +35,28 @@ def _warn_of_an_evicting_broker(**kwargs) -> None:
                 "queued tasks. Set maxmemory-policy noeviction (OPERATIONS.md).",
                 policy,
             )
+
+
+@worker_ready.connect
+def _heartbeat_of_its_own(sender=None, **kwargs) -> None:
+    """Each worker records itself alive every WORKER_HEARTBEAT_SECONDS from a thread of its
+    own, so /healthz knows of a live worker even while its tasks are long or beat is down."""
+    from django.conf import settings
+
+    hostname = getattr(sender, "hostname", None) or "worker"
+
+    def beat() -> None:
+        from django.db import connection
+
+        from activeportal.health.services import heartbeat_record
+
+        while True:
+            try:
+                heartbeat_record(hostname=hostname)
+            except Exception:  # the database away for a moment: try at the next beat
+                logging.getLogger(__name__).warning("The worker's heartbeat was not recorded")
+            finally:
+                connection.close()
+            time.sleep(settings.WORKER_HEARTBEAT_SECONDS)
+
+    threading.Thread(target=beat, name="heartbeat", daemon=True).start()

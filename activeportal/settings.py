@@ -456,8 +456,13 @@ OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 5)
 OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 600)
 OUTBOX_BROKER_BACKOFF_SECONDS = env_int("OUTBOX_BROKER_BACKOFF_SECONDS", 10)
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
-# /healthz answers 503 when follow-on work has waited longer than this (seconds).
+# /healthz answers 503 when follow-on work has waited longer than this (seconds), or no worker
+# has written its heartbeat (every WORKER_HEARTBEAT_SECONDS) for WORKER_STALE_SECONDS; it warns
+# when beat's heartbeat (every minute) is older than BEAT_STALE_SECONDS.
 OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 300)
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120)
+BEAT_STALE_SECONDS = env_int("BEAT_STALE_SECONDS", 180)
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "task": "outbox.relay",
     "schedule": float(OUTBOX_RELAY_SECONDS),

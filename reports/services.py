@@ -314,6 +314,19 @@ def builds_reap() -> int:
     )
 
 
+def builds_stuck_health() -> tuple[list[str], list[str]]:
+    """For /healthz: rebuilds past their time limit that the reaper (every minute) has not
+    marked failed, which means beat or every worker is down."""
+    seconds = settings.REPORTS_BUILD_TIME_LIMIT_SECONDS + 120
+    stuck = SnapshotBuild.objects.filter(
+        state__in=[SnapshotBuild.State.QUEUED, SnapshotBuild.State.RUNNING],
+        created_at__lt=timezone.now() - timedelta(seconds=seconds),
+    ).count()
+    if stuck:
+        return [f"{stuck} rebuild(s) are stuck past their time limit: is beat running?"], []
+    return [], []
+
+
 def rebuild_start(*, user: User | None = None, reason: str = "manual") -> SnapshotBuild:
     """Record a rebuild of every year and scope and queue it once this transaction commits;
     while one is queued or running, that one (asking again does not start a second)."""

@@ -1,10 +1,35 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.utils import timezone
 from kombu import Connection
 
 from .models import WorkerHeartbeat
+
+# The row of Celery beat's heartbeat (beat sends health.heartbeat every minute; any worker runs
+# it). Each worker writes its own row, under its hostname, from a thread of its own.
+BEAT = "celery beat"
+
+# What the apps above add to /healthz: each check returns (reasons, warnings): a reason makes
+# /healthz answer 503 (work is being lost or cannot flow), a warning does not.
+HealthCheck = Callable[[], tuple[list[str], list[str]]]
+_checks: list[HealthCheck] = []
+
+
+def health_check_register(check: HealthCheck) -> None:
+    if check not in _checks:
+        _checks.append(check)
+
+
+def health_checks_run() -> tuple[list[str], list[str]]:
+    reasons, warnings = [], []
+    for check in _checks:
+        more_reasons, more_warnings = check()
+        reasons += more_reasons
+        warnings += more_warnings
+    return reasons, warnings
 
 
 def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import heartbeat_record
+from .services import BEAT, heartbeat_record
 
 
-@shared_task(name="health.heartbeat", ignore_result=False)  # /healthz and its test read it
+@shared_task(name="health.heartbeat", ignore_result=False)  # its test reads the result
 def heartbeat() -> str:
-    """Record this worker as alive; scheduled every minute by Celery beat."""
-    hostname = heartbeat.request.hostname or "in-process"
-    heartbeat_record(hostname=hostname)
-    return hostname
+    """Celery beat's heartbeat, sent every minute: record that beat is running (workers record
+    themselves, see activeportal/celery.py); returns the worker that ran it."""
+    heartbeat_record(hostname=BEAT)
+    return heartbeat.request.hostname or "in-process"

@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activeportal.outbox.services import outbox_backlog
 
 from .models import WorkerHeartbeat
-from .services import broker_state, database_state, redis_eviction_policy
+from .services import (
+    BEAT,
+    broker_state,
+    database_state,
+    health_checks_run,
+    redis_eviction_policy,
+)
 
 
 @never_cache
@@ -25,8 +32,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if broker not in ("ok", "in-process"):
         reasons.append("the broker cannot be reached: follow-on work waits in the outbox")
     if database == "ok":
-        last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True)[:1]
-        body["worker_last_seen"] = last[0].isoformat() if last else None
+        now = timezone.now()
+        beats = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True)
+        worker = beats.exclude(hostname=BEAT).first()
+        beat = beats.filter(hostname=BEAT).first()
+        body["worker_last_seen"] = worker.isoformat() if worker else None
+        body["beat_last_seen"] = beat.isoformat() if beat else None
+        if broker != "in-process":
+            if worker is None or (now - worker).total_seconds() > settings.WORKER_STALE_SECONDS:
+                reasons.append("no worker has written its heartbeat lately: work is not taken")
+            if beat is None or (now - beat).total_seconds() > settings.BEAT_STALE_SECONDS:
+                warnings.append(
+                    "Celery beat has not run lately: waiting work is not resent, nightly jobs "
+                    "do not run"
+                )
+        more_reasons, more_warnings = health_checks_run()
+        reasons += more_reasons
+        warnings += more_warnings
         backlog = outbox_backlog()
         body["outbox"] = backlog
         oldest = backlog["oldest_seconds"]

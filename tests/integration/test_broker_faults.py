@@ -188,6 +188,13 @@ def test_the_broker_refusing_at_once_is_not_waited_on_again_and_again(redis, env
 
 @pytest.mark.parametrize("policy", ["noeviction", "allkeys-lru"])
 def test_healthz_warns_of_a_redis_that_may_drop_tasks(tmp_path, client, settings, policy):
+    from django.utils import timezone
+
+    from activeportal.health.models import WorkerHeartbeat
+    from activeportal.health.services import BEAT
+
+    for hostname in ("worker-1@localhost", BEAT):  # a live worker and beat
+        WorkerHeartbeat.objects.create(hostname=hostname, seen_at=timezone.now())
     redis = OwnRedis(tmp_path, maxmemory_policy=policy)
     redis.start()
     try:

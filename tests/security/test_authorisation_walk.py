@@ -848,8 +848,9 @@ def _admin_objects(w: World) -> None:
         ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=admin, name="walk"),
         "otp_static.staticdevice": StaticDevice.objects.create(user=admin, name="walk"),
+        # A live worker, so that /healthz answers 200 with a broker too.
         "health.workerheartbeat": WorkerHeartbeat.objects.create(
-            seen_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+            hostname="walk@localhost", seen_at=datetime.datetime.now(datetime.UTC)
         ),
         "outbox.outboxmessage": OutboxMessage.objects.create(
             key="walk", task="outbox.purge", state=OutboxMessage.State.FAILED, error="walk"
